@@ -1,0 +1,51 @@
+"""optim_lib: the optimizers of *Gradient Descent Optimizers, Derived and Run*, in numpy.
+
+Every optimizer follows torch.optim's arithmetic and shares one interface::
+
+    opt = Adam(lr=1e-3)
+    state = opt.init(params)
+    params, state = opt.step(params, grad, state)   # pure: nothing is modified in place
+"""
+
+from .adadelta import AdaDelta
+from .adagrad import AdaGrad
+from .adam import Adam
+from .base import Optimizer
+from .problems import (
+    Beale,
+    Himmelblau,
+    LinearRegression,
+    Problem,
+    Quadratic,
+    Rosenbrock,
+    Saddle,
+    SigmoidNeuron,
+    TEST_FUNCTIONS,
+)
+from .rmsprop import RMSprop
+from .runner import Trajectory, run
+from .sgd import SGD, Momentum, Nesterov
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSprop",
+    "AdaDelta",
+    "Adam",
+    "Optimizer",
+    "Problem",
+    "Quadratic",
+    "Rosenbrock",
+    "Beale",
+    "Saddle",
+    "Himmelblau",
+    "SigmoidNeuron",
+    "LinearRegression",
+    "TEST_FUNCTIONS",
+    "Trajectory",
+    "run",
+]

@@ -1,0 +1,117 @@
+"""Input checks shared by every public function of optim_lib.
+
+Bad input raises ``ValueError`` naming the argument and the accepted range, for example
+``beta1 must be in [0, 1), got 1.0``. Divergence of a run is *not* bad input: the runner
+handles it (see :mod:`optim_lib.runner`).
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Union
+
+import numpy as np
+
+Hyper = Union[float, np.ndarray]
+
+
+def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    def fmt(x: float) -> str:
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return f"{x:g}"
+
+    left = "(" if low_open or math.isinf(low) else "["
+    right = ")" if high_open or math.isinf(high) else "]"
+    return f"{left}{fmt(low)}, {fmt(high)}{right}"
+
+
+def check_hyper(
+    name: str,
+    value: object,
+    low: float = 0.0,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Hyper:
+    """Validate a hyperparameter: a finite real number, or an array of them, in an interval.
+
+    Returns a Python ``float`` for a scalar and a float64 ``ndarray`` for an array, so that a
+    grid of hyperparameters broadcasts against the parameters.
+    """
+    interval = _interval(low, high, low_open, high_open)
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be a real number in {interval}, got {value!r}")
+    if isinstance(value, Real):
+        arr = np.asarray(float(value))
+    else:
+        try:
+            arr = np.asarray(value)
+        except Exception as exc:  # ragged lists and the like
+            raise ValueError(f"{name} must be a real number or array in {interval}, got {value!r}") from exc
+        if arr.dtype.kind not in "iuf":
+            raise ValueError(
+                f"{name} must be a real number or array in {interval}, got dtype {arr.dtype}"
+            )
+        arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite and in {interval}, got {_show(arr)}")
+    lo_ok = arr > low if low_open else arr >= low
+    hi_ok = arr < high if high_open else arr <= high
+    if not (np.all(lo_ok) and np.all(hi_ok)):
+        raise ValueError(f"{name} must be in {interval}, got {_show(arr)}")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def check_int(name: str, value: object, low: int = 0, high: float = math.inf) -> int:
+    """Validate an integer argument (a count of steps, points, ...) in ``[low, high]``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer in {_interval(low, high, False, False)}, got {value!r}")
+    if not (low <= int(value) <= high):
+        raise ValueError(f"{name} must be in {_interval(low, high, False, False)}, got {int(value)}")
+    return int(value)
+
+
+def _show(arr: np.ndarray) -> str:
+    if arr.ndim == 0:
+        return repr(float(arr))
+    bad = arr[~np.isfinite(arr)] if not np.all(np.isfinite(arr)) else arr
+    return f"an array with values from {float(np.min(bad))!r} to {float(np.max(bad))!r}"
+
+
+def check_float_array(name: str, value: object) -> np.ndarray:
+    """Return ``value`` as a floating-point array; integer, boolean or complex input is refused."""
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:
+        raise ValueError(f"{name} must be a floating-point array, got {value!r}") from exc
+    if arr.dtype.kind != "f":
+        raise ValueError(
+            f"{name} must be a floating-point array (float32 or float64), got dtype {arr.dtype}; "
+            f"convert it first, e.g. np.asarray({name}, dtype=float)"
+        )
+    return arr
+
+
+def check_params_grad(params: object, grad: object) -> tuple[np.ndarray, np.ndarray]:
+    """Check one optimizer step's inputs: float arrays of the same shape."""
+    theta = check_float_array("params", params)
+    g = check_float_array("grad", grad)
+    if g.shape != theta.shape:
+        raise ValueError(f"grad must have the shape of params {theta.shape}, got {g.shape}")
+    return theta, g
+
+
+def check_broadcast(name: str, value: Hyper, shape: tuple[int, ...]) -> None:
+    """Check that an array hyperparameter broadcasts against parameters of ``shape``."""
+    if isinstance(value, np.ndarray):
+        try:
+            out = np.broadcast_shapes(value.shape, shape)
+        except ValueError:
+            out = None
+        if out != shape:
+            raise ValueError(
+                f"{name} has shape {value.shape}, which does not broadcast against params of shape {shape}"
+            )

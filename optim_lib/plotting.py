@@ -1,0 +1,78 @@
+"""Figures shared by the chapters: one colour per optimizer, contours, paths, loss curves.
+
+The palette is Okabe & Ito's colour-blind-safe set. Source 001 draws gradient descent black,
+momentum red and Nesterov blue, and the book keeps those three; every optimizer keeps its
+colour on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import numpy as np
+
+from .problems import Problem
+
+COLORS: dict[str, str] = {
+    "SGD": "#000000",  # black
+    "Momentum": "#D55E00",  # vermillion (red)
+    "Nesterov": "#0072B2",  # blue
+    "AdaGrad": "#CC79A7",  # reddish purple (source 001's magenta)
+    "RMSprop": "#009E73",  # bluish green
+    "AdaDelta": "#E69F00",  # orange
+    "Adam": "#56B4E9",  # sky blue
+    "AMSGrad": "#882255",  # wine
+    "AdamW": "#117733",  # green
+    "NAdam": "#332288",  # indigo
+    "Lion": "#999933",  # olive
+    "Muon": "#AA4499",  # purple
+}
+
+
+def color(name: str) -> str:
+    """The book's colour for an optimizer (its class name), grey for anything else."""
+    return COLORS.get(name, "#777777")
+
+
+def contour(ax, problem: Problem, *, levels: int = 30, resolution: int = 200, log: bool = True, xlim=None, ylim=None):
+    """Draw the contours of a 2-D problem on ``ax`` (log-spaced levels by default)."""
+    xlim = xlim or problem.xlim
+    ylim = ylim or problem.ylim
+    xs = np.linspace(*xlim, resolution)
+    ys = np.linspace(*ylim, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    Z = problem.value(np.stack([X, Y], axis=-1))
+    if log:
+        lo = float(np.min(Z))
+        shifted = Z - lo + 1e-3 * (float(np.max(Z)) - lo + 1e-12)
+        lv = np.geomspace(float(np.min(shifted)), float(np.max(shifted)), levels)
+        cs = ax.contour(X, Y, shifted, levels=lv, cmap="Greys_r", linewidths=0.6, alpha=0.8)
+    else:
+        cs = ax.contour(X, Y, Z, levels=levels, cmap="Greys_r", linewidths=0.6, alpha=0.8)
+    for m in problem.minima:
+        ax.plot(m[0], m[1], marker="*", color="#444444", markersize=10, linestyle="none")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    return cs
+
+
+def path(ax, path_xy: np.ndarray, label: Optional[str] = None, name: Optional[str] = None, **kwargs):
+    """Draw one 2-D path (shape (steps + 1, 2)) with markers at its start and its end."""
+    c = kwargs.pop("color", color(name or label or ""))
+    ax.plot(path_xy[:, 0], path_xy[:, 1], "-", color=c, lw=1.5, label=label, **kwargs)
+    ax.plot(path_xy[0, 0], path_xy[0, 1], "o", color=c, ms=4)
+    ok = np.all(np.isfinite(path_xy), axis=-1)
+    if np.any(ok):
+        last = path_xy[ok][-1]
+        ax.plot(last[0], last[1], "s", color=c, ms=4)
+
+
+def loss_curves(ax, curves: Iterable[tuple[str, np.ndarray]], *, log: bool = True, min_value: float = 0.0):
+    """Plot J(θ_t) − J* against t for each (name, losses) pair, in the book's colours."""
+    for name, losses in curves:
+        gap = np.asarray(losses, dtype=float) - min_value
+        ax.plot(np.arange(len(gap)), gap, color=color(name), label=name, lw=1.5)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("J(θ_t) − J*" if min_value != 0.0 else "J(θ_t)")

@@ -1,0 +1,133 @@
+"""Run an optimizer on a problem and record what happened, one run or a whole batch at once.
+
+Divergence is not an error. A run whose parameters or loss become non-finite, or whose
+parameters leave the box |θᵢ| ≤ ``bound``, is frozen at its last good point; its path and
+losses read NaN from then on, and ``diverged_at`` says at which step it left. The other runs
+of the batch go on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, Union
+
+import numpy as np
+
+from ._checks import check_float_array, check_hyper, check_int
+from .base import Optimizer
+from .problems import Problem
+
+Schedule = Callable[[int], Union[float, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What a run recorded.
+
+    path:        θ after each step, shape (steps + 1, *batch, d); ``path[0]`` is the start.
+    losses:      J(θ) along the path, shape (steps + 1, *batch).
+    diverged_at: per run, the step at which it diverged, or −1 if it never did; shape (*batch).
+    """
+
+    path: np.ndarray
+    losses: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """True for each run that diverged."""
+        return self.diverged_at >= 0
+
+    @property
+    def steps(self) -> int:
+        return self.path.shape[0] - 1
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last point of each run (NaN for runs that diverged)."""
+        return self.path[-1]
+
+    def status(self, label: str = "run") -> str:
+        """One line for a single run: where it ended, or at which step it diverged."""
+        if self.diverged_at.ndim != 0:
+            n = int(np.count_nonzero(self.diverged))
+            return f"{label}: {n} of {self.diverged_at.size} runs diverged"
+        if self.diverged_at >= 0:
+            return f"{label}: diverged at step {int(self.diverged_at)}"
+        return f"{label}: J = {float(self.losses[-1]):.3g} after {self.steps} steps"
+
+
+def run(
+    optimizer: Optimizer,
+    problem: Problem,
+    theta0: object,
+    steps: int,
+    *,
+    lr_schedule: Optional[Schedule] = None,
+    batch_size: Optional[int] = None,
+    seed: int = 0,
+    bound: float = 1e6,
+) -> Trajectory:
+    """Run ``optimizer`` on ``problem`` for ``steps`` steps from ``theta0`` (shape (*batch, d)).
+
+    ``lr_schedule(t)``, if given, is the learning rate of step t = 1, 2, …; it replaces the
+    optimizer's ``lr``. ``batch_size`` draws that many data rows per step (with replacement,
+    from a generator seeded by ``seed``) for problems with ``minibatch_grad``; otherwise the
+    exact gradient is used.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an optim_lib optimizer, got {optimizer!r}")
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an optim_lib Problem, got {problem!r}")
+    steps = check_int("steps", steps, 0, 10**7)
+    bound = check_hyper("bound", bound, 0.0, low_open=True)
+    theta = check_float_array("theta0", theta0).copy()
+    if theta.ndim == 0 or theta.shape[-1] != problem.dim:
+        raise ValueError(f"theta0 must have shape (..., {problem.dim}) for {problem.name}, got {theta.shape}")
+    if not np.all(np.isfinite(theta)):
+        raise ValueError("theta0 must be finite")
+    sampler = _sampler(problem, batch_size, seed, theta.shape[:-1])
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise ValueError(f"lr_schedule must be a function of the step t, got {lr_schedule!r}")
+
+    batch = theta.shape[:-1]
+    path = np.empty((steps + 1, *theta.shape), dtype=theta.dtype)
+    losses = np.empty((steps + 1, *batch), dtype=theta.dtype)
+    diverged_at = np.full(batch, -1, dtype=np.int64)
+    active = np.ones(batch, dtype=bool)
+    state = optimizer.init(theta)
+    path[0] = theta
+    losses[0] = problem.value(theta)
+    with np.errstate(all="ignore"):  # a diverging run overflows; it is caught below, per run
+        for t in range(1, steps + 1):
+            opt = optimizer if lr_schedule is None else optimizer.with_lr(lr_schedule(t))
+            g = problem.grad(theta) if sampler is None else problem.minibatch_grad(theta, sampler())
+            new_theta, state = opt.step(theta, g, state)
+            loss = problem.value(new_theta)
+            bad = ~(np.isfinite(loss) & np.all(np.abs(new_theta) <= bound, axis=-1))
+            newly = bad & active
+            if np.any(newly):
+                diverged_at[newly] = t
+                active = active & ~newly
+            if not np.all(active):
+                new_theta = np.where(active[..., None], new_theta, theta)
+            theta = new_theta
+            path[t] = theta
+            losses[t] = loss
+    if np.any(~active):
+        after = np.arange(steps + 1).reshape((-1,) + (1,) * len(batch)) >= np.where(
+            diverged_at >= 0, diverged_at, steps + 1
+        )
+        path[after] = np.nan
+        losses[after] = np.nan
+    return Trajectory(path=path, losses=losses, diverged_at=diverged_at)
+
+
+def _sampler(problem: Problem, batch_size: Optional[int], seed: int, batch: tuple[int, ...]):
+    if batch_size is None:
+        return None
+    if not hasattr(problem, "minibatch_grad"):
+        raise ValueError(f"batch_size needs a data problem with minibatch_grad; {problem.name} has none")
+    batch_size = check_int("batch_size", batch_size, 1, problem.n)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    return lambda: rng.integers(0, problem.n, size=(*batch, batch_size))
