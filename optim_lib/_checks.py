@@ -20,6 +20,8 @@ def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
     def fmt(x: float) -> str:
         if math.isinf(x):
             return "inf" if x > 0 else "-inf"
+        if float(x).is_integer() and abs(x) < 1e16:
+            return str(int(x))
         return f"{x:g}"
 
     left = "(" if low_open or math.isinf(low) else "["

@@ -79,7 +79,9 @@ class Quadratic(Problem):
         self.minima = x_star[None, :]
         self.eigenvalues = eig
         self.name = f"quadratic (κ = {self.condition_number:g})"
-        self.start = tuple(float(c) for c in x_star + np.r_[-1.5, 1.0, np.ones(self.dim - 2)][: self.dim])
+        offset = np.ones(self.dim)
+        offset[0] = -1.5
+        self.start = tuple(float(c) for c in x_star + offset)
         self.xlim = (float(x_star[0] - 2), float(x_star[0] + 2))
         self.ylim = (float(x_star[1] - 2), float(x_star[1] + 2)) if self.dim > 1 else (-2.0, 2.0)
 
@@ -194,7 +196,12 @@ class Himmelblau(Problem):
     ylim = (-5.0, 5.0)
     start = (0.0, -0.5)
     minima = np.array(
-        [[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]]
+        [
+            [3.0, 2.0],
+            [-2.805118086952745, 3.131312518250573],
+            [-3.779310253377747, -3.283185991286170],
+            [3.584428340330492, -1.848126526964404],
+        ]
     )
 
     def value(self, theta):
