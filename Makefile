@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh clone: `make book` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+
+.PHONY: env book test unit nbval book-check bench clean
+
+# (Re)create the environment when it is missing or older than requirements.txt / pyproject.toml.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+book: env
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "The book is at _build/html/index.html"
+
+unit: env
+	$(PY) -m pytest tests -q -rs
+
+nbval: env
+	$(PY) -m pytest --nbval --nbval-current-env -q -p no:cacheprovider $(NOTEBOOKS)
+
+book-check: env
+	rm -rf _build/html _build/.doctrees
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+test: unit nbval book-check
+
+bench: env
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build

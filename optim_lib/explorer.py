@@ -1,0 +1,227 @@
+"""Self-study explorers (ipywidgets) and their kernel-less equivalents (small multiples).
+
+A chapter builds an explorer in a few lines::
+
+    from optim_lib.explorer import explorer, Slider
+    explorer(Rosenbrock(), {
+        "Momentum": (Momentum, {"lr": Slider(1e-4, 1e-2, log=True), "momentum": Slider(0.0, 0.99)}),
+        "Adam": (Adam, {"lr": Slider(1e-3, 0.5, log=True)}),
+    })
+
+Every change of a slider reruns all optimizers (one batched call each) and redraws the paths
+on the contour and the loss curves; a run that diverges is reported as "diverged at step k".
+The online book has no kernel, so a chapter shows ``small_multiples`` beside the explorer:
+the same experiment drawn for several values of one slider.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from ._checks import check_hyper, check_int
+from .base import Optimizer
+from .plotting import color, contour, path
+from .problems import Problem
+from .runner import Trajectory, run
+
+OptimizerSpec = tuple[type, Mapping[str, "Slider"]]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A hyperparameter's range for an explorer: [low, high], log-spaced if ``log``."""
+
+    low: float
+    high: float
+    value: Optional[float] = None
+    log: bool = False
+
+    def __post_init__(self):
+        low = check_hyper("low", self.low, -math.inf)
+        high = check_hyper("high", self.high, -math.inf)
+        if not low < high:
+            raise ValueError(f"high must be greater than low, got low={low}, high={high}")
+        if self.log and low <= 0:
+            raise ValueError(f"low must be in (0, inf) for a log slider, got {low}")
+        if self.value is not None and not low <= self.value <= high:
+            raise ValueError(f"value must be in [{low}, {high}], got {self.value}")
+
+    @property
+    def default(self) -> float:
+        if self.value is not None:
+            return float(self.value)
+        return math.sqrt(self.low * self.high) if self.log else 0.5 * (self.low + self.high)
+
+    def widget(self, description: str):
+        import ipywidgets as w
+
+        style = {"description_width": "initial"}
+        if self.log:
+            return w.FloatLogSlider(
+                value=self.default, base=10, min=math.log10(self.low), max=math.log10(self.high),
+                step=(math.log10(self.high) - math.log10(self.low)) / 100, description=description,
+                continuous_update=True, readout_format=".2g", style=style,
+            )
+        return w.FloatSlider(
+            value=self.default, min=self.low, max=self.high, step=(self.high - self.low) / 100,
+            description=description, continuous_update=True, readout_format=".3g", style=style,
+        )
+
+
+def compute(
+    problem: Problem, optimizers: Mapping[str, Optimizer], start: Sequence[float], steps: int
+) -> dict[str, Trajectory]:
+    """Run each optimizer from ``start``: the recompute half of an explorer redraw."""
+    x0 = np.asarray(start, dtype=float)
+    return {name: run(opt, problem, x0, steps) for name, opt in optimizers.items()}
+
+
+def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = "") -> None:
+    """Draw paths on the contour (left) and J(θ_t) − J* (right) into ``fig``: the draw half."""
+    fig.clear()
+    ax_c, ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    contour(ax_c, problem, levels=20, resolution=120)
+    j_star = problem.min_value if len(problem.minima) else 0.0
+    lines = []
+    for name, tr in runs.items():
+        path(ax_c, tr.path, label=name, name=name)
+        gap = np.maximum(tr.losses - j_star, 1e-16)
+        ax_l.semilogy(gap, color=color(name), lw=1.5, label=name)
+        lines.append(tr.status(name))
+    ax_c.set_xlabel(r"$\theta_1$")
+    ax_c.set_ylabel(r"$\theta_2$")
+    ax_l.set_xlabel("step $t$")
+    ax_l.set_ylabel(r"$J(\theta_t) - J^*$")
+    ax_l.legend(loc="upper right", fontsize=8)
+    ax_c.set_title(title or problem.name, fontsize=10)
+    ax_l.set_title("\n".join(lines), fontsize=8)
+
+
+class Explorer:
+    """The widget returned by :func:`explorer` (an ipywidgets VBox in ``.widget``).
+
+    Its text representation is fixed, so a notebook that stores it compares equal under
+    nbval on every run.
+    """
+
+    def __init__(self, widget, redraw):
+        self.widget = widget
+        self.redraw = redraw
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = "Explorer: run this notebook in Jupyter, Binder or Colab to use the sliders."
+        return bundle
+
+
+def explorer(
+    problem: Problem,
+    optimizers: Mapping[str, OptimizerSpec],
+    *,
+    steps: int = 200,
+    start: Optional[Sequence[float]] = None,
+    max_steps: int = 1000,
+) -> Explorer:
+    """Sliders for each optimizer's hyperparameters, the number of steps and the start point."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    if not isinstance(problem, Problem) or problem.dim != 2:
+        raise ValueError(f"problem must be a 2-D optim_lib Problem, got {problem!r}")
+    if not optimizers:
+        raise ValueError("optimizers must name at least one optimizer")
+    steps = check_int("steps", steps, 1, max_steps)
+    start = tuple(problem.start if start is None else start)
+    if len(start) != 2 or not all(map(math.isfinite, start)):
+        raise ValueError(f"start must be two finite numbers, got {start!r}")
+    for name, spec in optimizers.items():
+        if not (isinstance(spec, tuple) and len(spec) == 2 and issubclass(spec[0], Optimizer)):
+            raise ValueError(f"optimizers[{name!r}] must be (OptimizerClass, {{name: Slider}}), got {spec!r}")
+
+    controls: dict[str, w.Widget] = {}
+    boxes = []
+    for name, (cls, sliders) in optimizers.items():
+        row = []
+        for hp, slider in sliders.items():
+            key = f"{name}.{hp}"
+            controls[key] = slider.widget(f"{name} {hp}")
+            row.append(controls[key])
+        boxes.append(w.HBox(row))
+    controls["steps"] = w.IntSlider(value=steps, min=1, max=max_steps, description="steps")
+    controls["x0"] = w.FloatSlider(value=start[0], min=problem.xlim[0], max=problem.xlim[1], step=0.05, description="start θ₁")
+    controls["y0"] = w.FloatSlider(value=start[1], min=problem.ylim[0], max=problem.ylim[1], step=0.05, description="start θ₂")
+    boxes.append(w.HBox([controls["steps"], controls["x0"], controls["y0"]]))
+
+    out = w.Output()
+    fig = plt.figure(figsize=(10, 4.2))
+    plt.close(fig)  # drawn into the Output widget only, never as a stray figure
+
+    def redraw(**values):
+        opts = {}
+        for name, (cls, sliders) in optimizers.items():
+            opts[name] = cls(**{hp: values[f"{name}.{hp}"] for hp in sliders})
+        runs = compute(problem, opts, (values["x0"], values["y0"]), values["steps"])
+        draw(fig, problem, runs)
+        with out:
+            out.clear_output(wait=True)
+            display_figure(fig)
+
+    w.interactive_output(lambda **kv: redraw(**{k.replace("__", "."): v for k, v in kv.items()}),
+                         {k.replace(".", "__"): c for k, c in controls.items()})
+    return Explorer(w.VBox([*boxes, out]), redraw)
+
+
+def display_figure(fig) -> None:
+    from IPython.display import display
+
+    display(fig)
+
+
+def small_multiples(
+    problem: Problem,
+    make_optimizers: Callable[[float], Mapping[str, Optimizer]],
+    values: Sequence[float],
+    *,
+    label: str,
+    steps: int = 200,
+    start: Optional[Sequence[float]] = None,
+    ncols: int = 3,
+    fmt: str = "{:.3g}",
+):
+    """The kernel-less explorer: one contour panel per slider value, all optimizers on each.
+
+    ``make_optimizers(value)`` returns the optimizers to run for that value of the
+    hyperparameter ``label``. Each panel names any run that diverged and its step.
+    """
+    import matplotlib.pyplot as plt
+
+    values = list(values)
+    if not values:
+        raise ValueError("values must hold at least one value")
+    ncols = check_int("ncols", ncols, 1)
+    steps = check_int("steps", steps, 1, 100_000)
+    start = tuple(problem.start if start is None else start)
+    nrows = math.ceil(len(values) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.2 * nrows), squeeze=False, sharex=True, sharey=True)
+    for ax, value in zip(axes.flat, values):
+        runs = compute(problem, make_optimizers(value), start, steps)
+        contour(ax, problem, levels=18, resolution=120)
+        notes = []
+        for name, tr in runs.items():
+            path(ax, tr.path, label=name, name=name)
+            if tr.diverged_at >= 0:
+                notes.append(f"{name} diverged at step {int(tr.diverged_at)}")
+        ax.set_title(f"{label} = {fmt.format(value)}", fontsize=10)
+        if notes:
+            ax.text(0.02, 0.02, "\n".join(notes), transform=ax.transAxes, fontsize=7, va="bottom",
+                    bbox=dict(boxstyle="round", fc="white", alpha=0.8))
+    for ax in list(axes.flat)[len(values):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6), frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    return fig
