@@ -166,19 +166,18 @@ def explorer(
             opts[name] = cls(**{hp: values[f"{name}.{hp}"] for hp in sliders})
         runs = compute(problem, opts, (values["x0"], values["y0"]), values["steps"])
         draw(fig, problem, runs)
-        with out:
-            out.clear_output(wait=True)
-            display_figure(fig)
+        # Replace the Output widget's content directly: no print, no clear_output message, so
+        # nothing of the redraw leaks into the notebook cell (nbval compares the cell's outputs).
+        out.outputs = ()
+        out.append_display_data(fig)
 
-    w.interactive_output(lambda **kv: redraw(**{k.replace("__", "."): v for k, v in kv.items()}),
-                         {k.replace(".", "__"): c for k, c in controls.items()})
+    def on_change(_change=None):
+        redraw(**{key: c.value for key, c in controls.items()})
+
+    for c in controls.values():
+        c.observe(on_change, names="value")
+    on_change()
     return Explorer(w.VBox([*boxes, out]), redraw)
-
-
-def display_figure(fig) -> None:
-    from IPython.display import display
-
-    display(fig)
 
 
 def small_multiples(
