@@ -185,3 +185,44 @@ def test_defaults_are_torchs():
     assert ol.Momentum(0.1).momentum == 0.9 and ol.Nesterov(0.1).momentum == 0.9
     with pytest.raises(TypeError):
         ol.SGD()  # the learning rate of plain SGD has no default, as in the book's contract
+
+
+RANGES = {
+    "lr": (1e-4, 1.0),
+    "momentum": (0.01, 0.99),
+    "eps": (1e-10, 1e-2),
+    "rho": (0.0, 0.999),
+    "beta1": (0.0, 0.999),
+    "beta2": (0.0, 0.9999),
+}
+
+
+@given(
+    name=st.sampled_from(NAMES),
+    shape=st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    fractions=st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=150, deadline=None)
+def test_random_hyperparameters_shapes_and_dtypes(name, shape, dtype, fractions, seed):
+    """Any valid setting: finite output of the right shape and dtype, inputs untouched, and a
+    step that does not increase J = ½‖θ‖² for a small enough learning rate's first step."""
+    cls = type(ALL[name]())
+    hp = {}
+    for k, f in zip(cls.hyperparameters, fractions):
+        lo, hi = RANGES[k]
+        hp[k] = lo + f * (hi - lo)
+    opt = cls(**hp)
+    rng = np.random.default_rng(seed)
+    theta = rng.normal(size=shape).astype(dtype)
+    g = theta.copy()  # gradient of ½‖θ‖²
+    keep_theta, keep_g = theta.copy(), g.copy()
+    state = opt.init(theta)
+    new, state = opt.step(theta, g, state)
+    assert new.shape == theta.shape and new.dtype == dtype
+    assert np.all(np.isfinite(new))
+    np.testing.assert_array_equal(theta, keep_theta)
+    np.testing.assert_array_equal(g, keep_g)
+    # the first step moves each coordinate against its gradient (or leaves it), never with it
+    assert np.all((new - theta) * g <= 1e-6 * np.abs(g))
