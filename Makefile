@@ -7,6 +7,11 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
 .PHONY: env book test unit nbval book-check bench clean
 
+# MathJax is served from the built site (not a CDN), so a downloaded copy of the book typesets
+# math offline. It comes from the npm registry into _mathjax/mathjax (not committed).
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _mathjax/mathjax/tex-chtml.js
+
 # (Re)create the environment when it is missing or older than requirements.txt / pyproject.toml.
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +21,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 env: $(STAMP)
 
-book: env
+$(MATHJAX):
+	@mkdir -p _build/npm
+	cd _build/npm && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null
+	rm -rf _mathjax/mathjax && mkdir -p _mathjax/mathjax
+	tar xzf _build/npm/mathjax-$(MATHJAX_VERSION).tgz -C _mathjax/mathjax --strip-components=2 package/es5
+
+book: env $(MATHJAX)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "The book is at _build/html/index.html"
 
@@ -26,7 +37,7 @@ unit: env
 nbval: env
 	$(PY) -m pytest --nbval --nbval-current-env -q -p no:cacheprovider $(NOTEBOOKS)
 
-book-check: env
+book-check: env $(MATHJAX)
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
