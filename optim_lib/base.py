@@ -44,6 +44,22 @@ class Optimizer:
         fields = (f.astype(dtype, copy=False) if isinstance(f, np.ndarray) else f for f in new_state)
         return np.asarray(new_theta).astype(dtype, copy=False), type(new_state)(*fields)
 
+    def _step_unchecked(self, theta: np.ndarray, g: np.ndarray, state: NamedTuple) -> tuple[np.ndarray, NamedTuple]:
+        """``step`` without the input checks, for the runner's hot loop.
+
+        The caller guarantees what ``step`` checks: ``theta`` and ``g`` are float arrays of the
+        same shape, against which the hyperparameters broadcast. The result is the same.
+        """
+        new_theta, new_state = self.update(theta, g, state)
+        dtype = theta.dtype
+        if any(isinstance(f, np.ndarray) and f.dtype != dtype for f in new_state):
+            new_state = type(new_state)(
+                *(f.astype(dtype, copy=False) if isinstance(f, np.ndarray) else f for f in new_state)
+            )
+        if not (isinstance(new_theta, np.ndarray) and new_theta.dtype == dtype):
+            new_theta = np.asarray(new_theta).astype(dtype, copy=False)
+        return new_theta, new_state
+
     def init_state(self, theta: np.ndarray) -> NamedTuple:  # pragma: no cover - abstract
         raise NotImplementedError
 

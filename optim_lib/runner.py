@@ -40,7 +40,7 @@ class Trajectory:
 
     @property
     def steps(self) -> int:
-        return self.path.shape[0] - 1
+        return self.losses.shape[0] - 1
 
     @property
     def final(self) -> np.ndarray:
@@ -67,6 +67,7 @@ def run(
     batch_size: Optional[int] = None,
     seed: int = 0,
     bound: float = 1e6,
+    record_path: bool = True,
 ) -> Trajectory:
     """Run ``optimizer`` on ``problem`` for ``steps`` steps from ``theta0`` (shape (*batch, d)).
 
@@ -74,6 +75,10 @@ def run(
     optimizer's ``lr``. ``batch_size`` draws that many data rows per step (with replacement,
     from a generator seeded by ``seed``) for problems with ``minibatch_grad``; otherwise the
     exact gradient is used.
+
+    ``record_path=False`` keeps only the start and the last point in ``path`` (shape
+    (2, *batch, d)) instead of every step: a large grid then needs the memory of two points
+    per run, not of ``steps + 1``. ``losses`` and ``diverged_at`` are always complete.
     """
     if not isinstance(optimizer, Optimizer):
         raise ValueError(f"optimizer must be an optim_lib optimizer, got {optimizer!r}")
@@ -91,35 +96,52 @@ def run(
         raise ValueError(f"lr_schedule must be a function of the step t, got {lr_schedule!r}")
 
     batch = theta.shape[:-1]
-    path = np.empty((steps + 1, *theta.shape), dtype=theta.dtype)
+    n_path = steps + 1 if record_path else 2
+    path = np.empty((n_path, *theta.shape), dtype=theta.dtype)
     losses = np.empty((steps + 1, *batch), dtype=theta.dtype)
     diverged_at = np.full(batch, -1, dtype=np.int64)
     active = np.ones(batch, dtype=bool)
-    state = optimizer.init(theta)
+    all_active = True
+    state = optimizer.init(theta)  # validates the shapes once; the loop skips the checks
     path[0] = theta
     losses[0] = problem.value(theta)
+    step = optimizer._step_unchecked
+    grad = problem.grad
+    value = problem.value
     with np.errstate(all="ignore"):  # a diverging run overflows; it is caught below, per run
         for t in range(1, steps + 1):
-            opt = optimizer if lr_schedule is None else optimizer.with_lr(lr_schedule(t))
-            g = problem.grad(theta) if sampler is None else problem.minibatch_grad(theta, sampler())
-            new_theta, state = opt.step(theta, g, state)
-            loss = problem.value(new_theta)
-            bad = ~(np.isfinite(loss) & np.all(np.abs(new_theta) <= bound, axis=-1))
-            newly = bad & active
-            if np.any(newly):
-                diverged_at[newly] = t
-                active = active & ~newly
-            if not np.all(active):
-                new_theta = np.where(active[..., None], new_theta, theta)
+            if lr_schedule is not None:
+                step = optimizer.with_lr(lr_schedule(t))._step_unchecked
+            g = grad(theta) if sampler is None else problem.minibatch_grad(theta, sampler())
+            new_theta, state = step(theta, g, state)
+            loss = value(new_theta)
+            # Cheap test first: one reduction over the whole batch. Only when it fails is the
+            # per-run test (and the freezing of the runs that left) computed.
+            ok = np.isfinite(loss).all() and float(np.abs(new_theta).max(initial=0.0)) <= bound
+            if not ok or not all_active:
+                bad = ~(np.isfinite(loss) & np.all(np.abs(new_theta) <= bound, axis=-1))
+                newly = bad & active
+                if np.any(newly):
+                    diverged_at[newly] = t
+                    active = active & ~newly
+                    all_active = bool(np.all(active))
+                if not all_active:
+                    new_theta = np.where(active[..., None], new_theta, theta)
             theta = new_theta
-            path[t] = theta
+            if record_path:
+                path[t] = theta
             losses[t] = loss
+    if not record_path:
+        path[1] = theta
     if np.any(~active):
-        after = np.arange(steps + 1).reshape((-1,) + (1,) * len(batch)) >= np.where(
+        after_l = np.arange(steps + 1).reshape((-1,) + (1,) * len(batch)) >= np.where(
             diverged_at >= 0, diverged_at, steps + 1
         )
-        path[after] = np.nan
-        losses[after] = np.nan
+        losses[after_l] = np.nan
+        if record_path:
+            path[after_l] = np.nan
+        else:
+            path[1][~active] = np.nan
     return Trajectory(path=path, losses=losses, diverged_at=diverged_at)
 
 
