@@ -9,8 +9,10 @@ Every optimizer follows torch.optim's arithmetic and shares one interface::
 
 from .adadelta import AdaDelta
 from .adagrad import AdaGrad
-from .adam import Adam
+from .adam import Adam, AdamW, AMSGrad, NAdam
 from .base import Optimizer
+from .lion import Lion
+from .muon import Muon, newton_schulz
 from .problems import (
     Beale,
     Himmelblau,
@@ -36,6 +38,12 @@ __all__ = [
     "RMSprop",
     "AdaDelta",
     "Adam",
+    "AMSGrad",
+    "AdamW",
+    "NAdam",
+    "Lion",
+    "Muon",
+    "newton_schulz",
     "Optimizer",
     "Problem",
     "Quadratic",
