@@ -128,7 +128,7 @@ def test_scalar_in_float_out_array_in_array_out():
         assert isinstance(s(1), float)
         assert s(np.arange(1, 11)).shape == (10,)
         assert s(np.arange(1, 7).reshape(2, 3)).shape == (2, 3)
-        np.testing.assert_array_equal(s(np.arange(1, 11)), [s(k) for k in range(1, 11)])
+        np.testing.assert_allclose(s(np.arange(1, 11)), [s(k) for k in range(1, 11)], rtol=1e-15)
 
 
 @pytest.mark.parametrize("sched", [StepDecay(1.0, 5, 0.5), Exponential(1.0, 0.95), InverseTime(1.0, 0.3),
