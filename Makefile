@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: env book test unit nbval book-check bench clean
+.PHONY: env book test unit nbval book-check browser bench clean
 
 # MathJax is served from the built site (not a CDN), so a downloaded copy of the book typesets
 # math offline. It comes from the npm registry into _mathjax/mathjax (not committed).
@@ -41,7 +41,14 @@ book-check: env $(MATHJAX)
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
+# Every page of the built book in headless Chromium (console errors, failed requests, MathJax,
+# images, no widget output, page weight, screenshots in _build/screenshots). Prints SKIPPED
+# when /usr/bin/chromium is missing; .ci/run installs it and sets REQUIRE_BROWSER=1.
+browser: env
+	$(PY) tests/browser_check.py _build/html --screenshots _build/screenshots
+
 test: unit nbval book-check
+	$(MAKE) browser
 
 bench: env
 	$(PY) benchmarks/run.py

@@ -1,0 +1,34 @@
+"""A small Sphinx extension with two fixes for the book's HTML (loaded from _config.yml).
+
+1. Jupyter Book 1 registers some inline scripts twice (sphinx-thebe's ``const THEBE_JS_URL``
+   and togglebutton's selector); the second ``const`` is a SyntaxError in the console of every
+   page. Duplicate script entries are dropped from each page.
+2. pydata-sphinx-theme reads the colour mode from localStorage and logs "Got invalid theme
+   mode" on a reader's first visit, when it is empty. An empty mode is set to "auto" first.
+
+The browser check (tests/browser_check.py) fails on console errors, so both matter.
+"""
+
+MODE_FIX = 'if (!document.documentElement.dataset.mode) { document.documentElement.dataset.mode = "auto"; }'
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    files = context.get("script_files")
+    if not files:
+        return
+    seen, out = set(), []
+    for js in files:
+        attrs = getattr(js, "attributes", {}) or {}
+        # the same script may be registered at two priorities: compare file and attributes only
+        key = (getattr(js, "filename", None) or "", tuple(sorted((k, str(v)) for k, v in attrs.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(js)
+    context["script_files"] = out
+
+
+def setup(app):
+    app.add_js_file(None, body=MODE_FIX, priority=1)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
