@@ -75,6 +75,7 @@ class LogisticRegression(Problem):
         self.start = tuple(0.0 for _ in range(self.dim))
         self.minima = np.zeros((0, self.dim))
         self._Y = np.eye(self.n_classes)[self.y]
+        self._cache = None
 
     def _unpack(self, theta):
         k, f = self.n_classes, self.n_features
@@ -84,21 +85,31 @@ class LogisticRegression(Problem):
     def logits(self, theta, X=None):
         """W x + c for every row of X (the training inputs by default); shape (..., n, classes)."""
         theta = self._theta(theta)
-        X = self.X if X is None else check_float_array("X", X)
+        if X is None:
+            return self._train_log_probs(theta)[1]
         W, c = self._unpack(theta)
-        return np.einsum("nf,...fk->...nk", X, W) + c[..., None, :]
+        return check_float_array("X", X) @ W + c[..., None, :]
+
+    def _train_log_probs(self, theta):
+        # the runner asks for J(θ) and then ∇J(θ) at the same θ: keep the last result
+        if self._cache is not None and self._cache[0].shape == theta.shape and np.array_equal(self._cache[0], theta):
+            return self._cache[1]
+        W, c = self._unpack(theta)
+        z = self.X @ W + c[..., None, :]
+        self._cache = (theta.copy(), (log_softmax(z), z))
+        return self._cache[1]
 
     def value(self, theta):
         theta = self._theta(theta)
-        lp = log_softmax(self.logits(theta))
+        lp = self._train_log_probs(theta)[0]
         W, _ = self._unpack(theta)
         return -np.mean(np.sum(lp * self._Y, axis=-1), axis=-1) + 0.5 * self.l2 * np.sum(W**2, axis=(-2, -1))
 
     def grad(self, theta):
         theta = self._theta(theta)
-        R = (np.exp(log_softmax(self.logits(theta))) - self._Y) / self.n  # ∂J/∂logits
+        R = (np.exp(self._train_log_probs(theta)[0]) - self._Y) / self.n  # ∂J/∂logits
         W, _ = self._unpack(theta)
-        gW = np.einsum("nf,...nk->...fk", self.X, R) + self.l2 * W
+        gW = self.X.T @ R + self.l2 * W
         gc = np.sum(R, axis=-2)
         return np.concatenate([gW.reshape(*theta.shape[:-1], -1), gc], axis=-1)
 

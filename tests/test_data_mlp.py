@@ -99,3 +99,23 @@ def test_bad_split_arguments():
         load_digits_split(0)
     with pytest.raises(ValueError):
         load_digits_split(100, seed=-2)
+
+
+def test_forward_cache_sees_changed_parameters(split):
+    p = MLP(split.X_train, split.y_train, (64, 5, 10))
+    theta = p.init_params(seed=0)
+    v0 = p.value(theta)
+    theta[:10] += 0.5  # mutate in place: the cached forward pass must not be reused
+    fresh = MLP(split.X_train, split.y_train, (64, 5, 10))
+    assert p.value(theta) == fresh.value(theta) != v0
+    np.testing.assert_array_equal(p.grad(theta), fresh.grad(theta))
+
+
+def test_logistic_cache_sees_changed_parameters(split):
+    p = LogisticRegression(split.X_train, split.y_train)
+    theta = np.zeros(p.dim)
+    p.value(theta)
+    theta[0] = 3.0  # in-place change after a cached evaluation
+    fresh = LogisticRegression(split.X_train, split.y_train)
+    assert p.value(theta) == fresh.value(theta)
+    np.testing.assert_array_equal(p.grad(theta), fresh.grad(theta))
