@@ -101,6 +101,58 @@ def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = 
     ax_l.set_title("\n".join(lines), fontsize=8)
 
 
+class _LiveFigure:
+    """The explorer's figure, built once: the contour is drawn a single time and a redraw only
+    moves the lines (``set_data``) and rewrites the titles, instead of clearing the figure and
+    re-contouring the problem on every slider move."""
+
+    def __init__(self, fig, problem: Problem, names: Sequence[str]):
+        self.fig = fig
+        self.problem = problem
+        self.ax_c, self.ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+        contour(self.ax_c, problem, levels=20, resolution=120)
+        self.j_star = problem.min_value if len(problem.minima) else 0.0
+        self.artists = {}
+        for name in names:
+            c = color(name)
+            line, = self.ax_c.plot([], [], "-", color=c, lw=1.5, label=name)
+            first, = self.ax_c.plot([], [], "o", color=c, ms=4)
+            last, = self.ax_c.plot([], [], "s", color=c, ms=4)
+            loss, = self.ax_l.plot([], [], color=c, lw=1.5, label=name)
+            self.artists[name] = (line, first, last, loss)
+        self.ax_l.set_yscale("log")
+        self.ax_c.set_xlabel(r"$\theta_1$")
+        self.ax_c.set_ylabel(r"$\theta_2$")
+        self.ax_l.set_xlabel("step $t$")
+        self.ax_l.set_ylabel(r"$J(\theta_t) - J^*$")
+        self.ax_l.legend(loc="upper right", fontsize=8)
+        self.ax_c.set_title(problem.name, fontsize=10)
+        self.status = self.ax_l.set_title("", fontsize=8)
+
+    def update(self, runs: Mapping[str, Trajectory]) -> None:
+        lines = []
+        lo, hi, n = math.inf, -math.inf, 1
+        for name, tr in runs.items():
+            line, first, last, loss = self.artists[name]
+            xy = tr.path
+            line.set_data(xy[:, 0], xy[:, 1])
+            first.set_data(xy[:1, 0], xy[:1, 1])
+            ok = np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
+            end = xy[ok][-1:] if ok.any() else xy[:0]
+            last.set_data(end[:, 0], end[:, 1])
+            gap = np.maximum(tr.losses - self.j_star, 1e-16)
+            loss.set_data(np.arange(gap.shape[0]), gap)
+            fin = gap[np.isfinite(gap)]
+            if fin.size:
+                lo, hi = min(lo, float(fin.min())), max(hi, float(fin.max()))
+            n = max(n, gap.shape[0] - 1)
+            lines.append(tr.status(name))
+        self.ax_l.set_xlim(0, n)
+        if lo <= hi:
+            self.ax_l.set_ylim(lo / 2, hi * 2)
+        self.status.set_text("\n".join(lines))
+
+
 class Explorer:
     """The widget returned by :func:`explorer` (an ipywidgets VBox in ``.widget``).
 
@@ -108,9 +160,10 @@ class Explorer:
     nbval on every run.
     """
 
-    def __init__(self, widget, redraw):
+    def __init__(self, widget, redraw, figure=None):
         self.widget = widget
         self.redraw = redraw
+        self.figure = figure  # the matplotlib figure the sliders redraw
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -159,13 +212,14 @@ def explorer(
     out = w.Output()
     fig = plt.figure(figsize=(10, 4.2))
     plt.close(fig)  # drawn into the Output widget only, never as a stray figure
+    live = _LiveFigure(fig, problem, list(optimizers))
 
     def redraw(**values):
         opts = {}
         for name, (cls, sliders) in optimizers.items():
             opts[name] = cls(**{hp: values[f"{name}.{hp}"] for hp in sliders})
         runs = compute(problem, opts, (values["x0"], values["y0"]), values["steps"])
-        draw(fig, problem, runs)
+        live.update(runs)
         # Replace the Output widget's content directly: no print, no clear_output message, so
         # nothing of the redraw leaks into the notebook cell (nbval compares the cell's outputs).
         out.outputs = ()
@@ -177,7 +231,7 @@ def explorer(
     for c in controls.values():
         c.observe(on_change, names="value")
     on_change()
-    return Explorer(w.VBox([*boxes, out]), redraw)
+    return Explorer(w.VBox([*boxes, out]), redraw, fig)
 
 
 def small_multiples(
