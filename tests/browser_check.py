@@ -192,6 +192,19 @@ def check_page(browser, base: str, rel: str, shots: Path) -> tuple[list[str], di
     return problems, facts
 
 
+def check_file_url(browser, page_path: Path) -> tuple[bool, str]:
+    """Open a page from disk (as a reader who downloaded the book would) with every request
+    to another host blocked; MathJax must load from the copy and typeset all its math."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(page_path.as_uri(), wait_until="load", timeout=30000)
+    math = page.evaluate(WAIT_MATH_JS)
+    context.close()
+    ok = math["mathjax"] and math["math"] > 0 and not math["untypeset"] and not math["merrors"]
+    return ok, f"offline: MathJax {math['version']}, {math['containers']} formulas, {math['untypeset']} untypeset"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("html", nargs="?", default="_build/html")
@@ -229,6 +242,12 @@ def main(argv=None) -> int:
                 for p in problems:
                     print(f"       - {p}")
                 failures += bool(problems)
+            # A downloaded copy (file://, no server, no network) must typeset math too.
+            math_pages = [r for r in todo if (root / r).read_text(errors="replace").count('class="math') > 0]
+            if math_pages:
+                ok, detail = check_file_url(browser, root / math_pages[0])
+                print(f"{'ok  ' if ok else 'FAIL'} file:// {math_pages[0]:38s} {detail}")
+                failures += not ok
             browser.close()
     finally:
         server.shutdown()
