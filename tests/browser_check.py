@@ -214,9 +214,11 @@ def main(argv=None) -> int:
     shots = Path(args.screenshots) if args.screenshots else root.parent / "screenshots"
 
     if not Path(CHROMIUM).exists():
-        msg = f"Browser check SKIPPED: {CHROMIUM} not found (apt-get install chromium to run it)."
+        required = os.environ.get("REQUIRE_BROWSER") == "1"
+        verdict = "FAILED (REQUIRE_BROWSER=1)" if required else "SKIPPED"
+        msg = f"Browser check {verdict}: {CHROMIUM} not found (apt-get install chromium to run it)."
         print("=" * len(msg), msg, "=" * len(msg), sep="\n")
-        return 1 if os.environ.get("REQUIRE_BROWSER") == "1" else 0
+        return 1 if required else 0
     if not (root / "index.html").exists():
         print(f"Browser check: no built book at {root} (run the book build first)")
         return 1
