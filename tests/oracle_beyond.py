@@ -128,16 +128,18 @@ def torch_trajectory(name: str, seed: int) -> np.ndarray:
     grad = grad_for(name)
     default = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)  # NAdam's mu_product (and the step counters) in float64
-    p = torch.tensor(start(name, seed), dtype=torch.float64, requires_grad=True)
-    opt = torch_optimizer(name, p, hp)
-    out = [p.detach().numpy().copy()]
-    with float64_newton_schulz() if name == "Muon" else contextlib.nullcontext():
-        for _ in range(STEPS):
-            opt.zero_grad()
-            p.grad = torch.from_numpy(grad(p.detach().numpy().copy()))
-            opt.step()
-            out.append(p.detach().numpy().copy())
-    torch.set_default_dtype(default)
+    try:
+        p = torch.tensor(start(name, seed), dtype=torch.float64, requires_grad=True)
+        opt = torch_optimizer(name, p, hp)
+        out = [p.detach().numpy().copy()]
+        with float64_newton_schulz() if name == "Muon" else contextlib.nullcontext():
+            for _ in range(STEPS):
+                opt.zero_grad()
+                p.grad = torch.from_numpy(grad(p.detach().numpy().copy()))
+                opt.step()
+                out.append(p.detach().numpy().copy())
+    finally:
+        torch.set_default_dtype(default)
     return np.array(out)
 
 
