@@ -25,6 +25,7 @@ from .problems import (
     TEST_FUNCTIONS,
 )
 from .rmsprop import RMSprop
+from . import schedules
 from .runner import Trajectory, run
 from .sgd import SGD, Momentum, Nesterov
 
@@ -56,4 +57,5 @@ __all__ = [
     "TEST_FUNCTIONS",
     "Trajectory",
     "run",
+    "schedules",
 ]
