@@ -10,6 +10,16 @@ from ._checks import Hyper, check_hyper
 from .base import Optimizer
 
 
+def _adam_hyperparameters(lr: Hyper, beta1: Hyper, beta2: Hyper, eps: Hyper) -> tuple[Hyper, Hyper, Hyper, Hyper]:
+    """Validate the hyperparameters every Adam-family optimizer shares: η ≥ 0, β₁, β₂ ∈ [0, 1), ε ≥ 0."""
+    return (
+        check_hyper("lr", lr, 0.0),
+        check_hyper("beta1", beta1, 0.0, 1.0, high_open=True),
+        check_hyper("beta2", beta2, 0.0, 1.0, high_open=True),
+        check_hyper("eps", eps, 0.0),
+    )
+
+
 class AdamState(NamedTuple):
     """t: steps taken; m: first-moment EMA (of g); v: second-moment EMA (of g²)."""
 
@@ -32,10 +42,7 @@ class Adam(Optimizer):
     hyperparameters = ("lr", "beta1", "beta2", "eps")
 
     def __init__(self, lr: Hyper = 1e-3, beta1: Hyper = 0.9, beta2: Hyper = 0.999, eps: Hyper = 1e-8):
-        self.lr = check_hyper("lr", lr, 0.0)
-        self.beta1 = check_hyper("beta1", beta1, 0.0, 1.0, high_open=True)
-        self.beta2 = check_hyper("beta2", beta2, 0.0, 1.0, high_open=True)
-        self.eps = check_hyper("eps", eps, 0.0)
+        self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
 
     def init_state(self, theta: np.ndarray) -> AdamState:
         return AdamState(t=0, m=np.zeros_like(theta), v=np.zeros_like(theta))
@@ -73,10 +80,7 @@ class AMSGrad(Optimizer):
     hyperparameters = ("lr", "beta1", "beta2", "eps")
 
     def __init__(self, lr: Hyper = 1e-3, beta1: Hyper = 0.9, beta2: Hyper = 0.999, eps: Hyper = 1e-8):
-        self.lr = check_hyper("lr", lr, 0.0)
-        self.beta1 = check_hyper("beta1", beta1, 0.0, 1.0, high_open=True)
-        self.beta2 = check_hyper("beta2", beta2, 0.0, 1.0, high_open=True)
-        self.eps = check_hyper("eps", eps, 0.0)
+        self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
 
     def init_state(self, theta: np.ndarray) -> AMSGradState:
         z = np.zeros_like(theta)
@@ -114,10 +118,7 @@ class AdamW(Optimizer):
         eps: Hyper = 1e-8,
         weight_decay: Hyper = 1e-2,
     ):
-        self.lr = check_hyper("lr", lr, 0.0)
-        self.beta1 = check_hyper("beta1", beta1, 0.0, 1.0, high_open=True)
-        self.beta2 = check_hyper("beta2", beta2, 0.0, 1.0, high_open=True)
-        self.eps = check_hyper("eps", eps, 0.0)
+        self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
         self.weight_decay = check_hyper("weight_decay", weight_decay, 0.0)
 
     def init_state(self, theta: np.ndarray) -> AdamState:
@@ -166,10 +167,7 @@ class NAdam(Optimizer):
         eps: Hyper = 1e-8,
         momentum_decay: Hyper = 4e-3,
     ):
-        self.lr = check_hyper("lr", lr, 0.0)
-        self.beta1 = check_hyper("beta1", beta1, 0.0, 1.0, high_open=True)
-        self.beta2 = check_hyper("beta2", beta2, 0.0, 1.0, high_open=True)
-        self.eps = check_hyper("eps", eps, 0.0)
+        self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
         self.momentum_decay = check_hyper("momentum_decay", momentum_decay, 0.0)
 
     def init_state(self, theta: np.ndarray) -> NAdamState:

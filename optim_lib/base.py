@@ -39,10 +39,7 @@ class Optimizer:
         """
         theta, g = check_params_grad(params, grad)
         self._check_shapes(theta.shape)
-        new_theta, new_state = self.update(theta, g, state)
-        dtype = theta.dtype
-        fields = (f.astype(dtype, copy=False) if isinstance(f, np.ndarray) else f for f in new_state)
-        return np.asarray(new_theta).astype(dtype, copy=False), type(new_state)(*fields)
+        return self._step_unchecked(theta, g, state)
 
     def _step_unchecked(self, theta: np.ndarray, g: np.ndarray, state: NamedTuple) -> tuple[np.ndarray, NamedTuple]:
         """``step`` without the input checks, for the runner's hot loop.

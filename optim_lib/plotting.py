@@ -7,7 +7,7 @@ colour on every page.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Optional
 
 import numpy as np
 
@@ -65,14 +65,3 @@ def path(ax, path_xy: np.ndarray, label: Optional[str] = None, name: Optional[st
     if np.any(ok):
         last = path_xy[ok][-1]
         ax.plot(last[0], last[1], "s", color=c, ms=4)
-
-
-def loss_curves(ax, curves: Iterable[tuple[str, np.ndarray]], *, log: bool = True, min_value: float = 0.0):
-    """Plot J(θ_t) − J* against t for each (name, losses) pair, in the book's colours."""
-    for name, losses in curves:
-        gap = np.asarray(losses, dtype=float) - min_value
-        ax.plot(np.arange(len(gap)), gap, color=color(name), label=name, lw=1.5)
-    if log:
-        ax.set_yscale("log")
-    ax.set_xlabel("step t")
-    ax.set_ylabel("J(θ_t) − J*" if min_value != 0.0 else "J(θ_t)")
