@@ -28,6 +28,7 @@ class AdaGrad(Optimizer):
     """
 
     hyperparameters = ("lr", "eps")
+    elementwise = True
 
     def __init__(self, lr: Hyper = 0.01, eps: Hyper = 1e-10):
         self.lr = check_hyper("lr", lr, 0.0)

@@ -40,6 +40,7 @@ class Adam(Optimizer):
     """
 
     hyperparameters = ("lr", "beta1", "beta2", "eps")
+    elementwise = True
 
     def __init__(self, lr: Hyper = 1e-3, beta1: Hyper = 0.9, beta2: Hyper = 0.999, eps: Hyper = 1e-8):
         self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
@@ -78,13 +79,13 @@ class AMSGrad(Optimizer):
     """
 
     hyperparameters = ("lr", "beta1", "beta2", "eps")
+    elementwise = True
 
     def __init__(self, lr: Hyper = 1e-3, beta1: Hyper = 0.9, beta2: Hyper = 0.999, eps: Hyper = 1e-8):
         self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
 
     def init_state(self, theta: np.ndarray) -> AMSGradState:
-        z = np.zeros_like(theta)
-        return AMSGradState(t=0, m=z, v=z, v_max=z)
+        return AMSGradState(t=0, m=np.zeros_like(theta), v=np.zeros_like(theta), v_max=np.zeros_like(theta))
 
     def update(self, theta, g, state):
         t = state.t + 1
@@ -109,6 +110,7 @@ class AdamW(Optimizer):
     """
 
     hyperparameters = ("lr", "beta1", "beta2", "eps", "weight_decay")
+    elementwise = True
 
     def __init__(
         self,
@@ -158,6 +160,7 @@ class NAdam(Optimizer):
     """
 
     hyperparameters = ("lr", "beta1", "beta2", "eps", "momentum_decay")
+    elementwise = True
 
     def __init__(
         self,
@@ -171,8 +174,7 @@ class NAdam(Optimizer):
         self.momentum_decay = check_hyper("momentum_decay", momentum_decay, 0.0)
 
     def init_state(self, theta: np.ndarray) -> NAdamState:
-        z = np.zeros_like(theta)
-        return NAdamState(t=0, mu_product=np.ones_like(theta), m=z, v=z)
+        return NAdamState(t=0, mu_product=np.ones_like(theta), m=np.zeros_like(theta), v=np.zeros_like(theta))
 
     def update(self, theta, g, state):
         t = state.t + 1

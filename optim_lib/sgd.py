@@ -32,6 +32,7 @@ class SGD(Optimizer):
     """
 
     hyperparameters = ("lr",)
+    elementwise = True
 
     def __init__(self, lr: Hyper):
         self.lr = check_hyper("lr", lr, 0.0)
@@ -56,6 +57,7 @@ class Momentum(Optimizer):
     """
 
     hyperparameters = ("lr", "momentum")
+    elementwise = True
 
     def __init__(self, lr: Hyper, momentum: Hyper = 0.9):
         self.lr = check_hyper("lr", lr, 0.0)
@@ -82,6 +84,7 @@ class Nesterov(Optimizer):
     """
 
     hyperparameters = ("lr", "momentum")
+    elementwise = True
 
     def __init__(self, lr: Hyper, momentum: Hyper = 0.9):
         self.lr = check_hyper("lr", lr, 0.0)
