@@ -1,4 +1,4 @@
-"""A small Sphinx extension with two fixes for the book's HTML (loaded from _config.yml).
+"""A small Sphinx extension with fixes for the book's HTML (loaded from _config.yml).
 
 1. Jupyter Book 1 registers some inline scripts twice (sphinx-thebe's ``const THEBE_JS_URL``
    and togglebutton's selector); the second ``const`` is a SyntaxError in the console of every
@@ -12,14 +12,23 @@
    those scripts are dropped (the page then reads offline). A widget view left in a visible
    cell is still caught by the browser check.
 
-The browser check (tests/browser_check.py) fails on console errors, so both matter.
+4. pydata-sphinx-theme loads Font Awesome twice: as web fonts from its stylesheet, and as a
+   1.5 MB script that swaps each icon for an SVG. The fonts alone draw every icon of the page,
+   so the script is dropped: each page is 1.5 MB lighter, and animations fit the budget.
+
+The browser check (tests/browser_check.py) fails on console errors and on pages over 5 MB.
 """
+
+import re
+from pathlib import Path
 
 MODE_FIX = 'if (!document.documentElement.dataset.mode) { document.documentElement.dataset.mode = "auto"; }'
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_JS = ("require.js/", "@jupyter-widgets/html-manager")
+# pydata-sphinx-theme's template writes these tags itself (not through script_files)
+FONTAWESOME_JS = re.compile(r'[ \t]*<(?:script|link)[^>]*_static/scripts/fontawesome\.js[^>]*>(?:</script>)?\n?')
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -41,7 +50,18 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = out
 
 
+def _drop_fontawesome_js(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = FONTAWESOME_JS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
 def setup(app):
     app.add_js_file(None, body=MODE_FIX, priority=1)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("build-finished", _drop_fontawesome_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
