@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
-from typing import Union
+from typing import Optional, Union
 
 import numpy as np
 
@@ -47,7 +47,10 @@ def check_hyper(
     if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be a real number in {interval}, got {value!r}")
     if isinstance(value, Real):
-        arr = np.asarray(float(value))
+        try:
+            arr = np.asarray(float(value))
+        except OverflowError:  # an integer too large for a float
+            arr = np.asarray(math.inf if value > 0 else -math.inf)
     else:
         try:
             arr = np.asarray(value)
@@ -67,6 +70,36 @@ def check_hyper(
     return float(arr) if arr.ndim == 0 else arr
 
 
+def check_scalar(
+    name: str,
+    value: object,
+    low: float = 0.0,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Validate a single finite real number in an interval (``check_hyper`` without arrays)."""
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
+        interval = _interval(low, high, low_open, high_open)
+        raise ValueError(f"{name} must be a single real number in {interval}, got {_kind(value)}")
+    return check_hyper(name, value, low, high, low_open=low_open, high_open=high_open)
+
+
+def check_bool(name: str, value: object) -> bool:
+    """Validate a flag: ``True`` or ``False`` (numpy booleans too), never a truthy number or string."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_str(name: str, value: object, *, optional: bool = False) -> str:
+    """Validate a text argument (a label, a name), or ``None`` when ``optional``."""
+    if not (isinstance(value, str) or (optional and value is None)):
+        raise ValueError(f"{name} must be a string{' or None' if optional else ''}, got {value!r}")
+    return value
+
+
 def check_int(name: str, value: object, low: int = 0, high: float = math.inf) -> int:
     """Validate an integer argument (a count of steps, points, ...) in ``[low, high]``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
@@ -74,6 +107,12 @@ def check_int(name: str, value: object, low: int = 0, high: float = math.inf) ->
     if not (low <= int(value) <= high):
         raise ValueError(f"{name} must be in {_interval(low, high, False, False)}, got {int(value)}")
     return int(value)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__} of length {len(value)}"
 
 
 def _show(arr: np.ndarray) -> str:
@@ -117,3 +156,49 @@ def check_broadcast(name: str, value: Hyper, shape: tuple[int, ...]) -> None:
             raise ValueError(
                 f"{name} has shape {value.shape}, which does not broadcast against params of shape {shape}"
             )
+
+
+def _asarray(name: str, value: object, kinds: str, what: str) -> np.ndarray:
+    """``value`` as an array whose dtype kind is one of ``kinds``, unconverted; else a ValueError."""
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} must be {what}, got {value!r}") from exc
+    if arr.dtype.kind not in kinds:
+        got = repr(value) if arr.ndim == 0 else f"dtype {arr.dtype}"
+        raise ValueError(f"{name} must be {what}, got {got}")
+    return arr
+
+
+def check_real_array(
+    name: str, value: object, *, finite: bool = True, dtype: Optional[type] = np.float64
+) -> np.ndarray:
+    """Return ``value`` as an array of real numbers; bool, complex, text and ragged input is refused.
+
+    The array is converted to ``dtype`` (float64 by default; ``None`` keeps its own dtype). With
+    ``finite`` (the default) NaN and ±inf are refused too.
+    """
+    arr = _asarray(name, value, "iuf", "a real number or an array of real numbers")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    if finite and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {_show(arr.astype(np.float64))}")
+    return arr
+
+
+def check_int_array(name: str, value: object, low: int, high: int) -> np.ndarray:
+    """Return ``value`` as an integer array whose entries all lie in ``[low, high]``."""
+    arr = _asarray(name, value, "iu", f"an array of integers in [{low}, {high}]")
+    if arr.size and (arr.min() < low or arr.max() > high):
+        raise ValueError(f"{name} must hold integers in [{low}, {high}], got values from {arr.min()} to {arr.max()}")
+    return arr
+
+
+def check_broadcast_together(**arrays: object) -> tuple[int, ...]:
+    """Check that the named arrays broadcast against each other; return the common shape."""
+    shapes = {name: np.shape(a) for name, a in arrays.items()}
+    try:
+        return np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = " and ".join(f"{name} has shape {shape}" for name, shape in shapes.items())
+        raise ValueError(f"{listed}, which do not broadcast against each other") from None

@@ -16,15 +16,17 @@ the same experiment drawn for several values of one slider.
 
 from __future__ import annotations
 
+import inspect
 import math
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ._checks import check_hyper, check_int
+from ._checks import check_bool, check_int, check_real_array, check_scalar, check_str
 from .base import Optimizer
-from .plotting import color, contour, path
+from .plotting import _check_problem_2d, _pair, color, contour, path
 from .problems import Problem
 from .runner import Trajectory, run
 
@@ -41,14 +43,14 @@ class Slider:
     log: bool = False
 
     def __post_init__(self):
-        low = check_hyper("low", self.low, -math.inf)
-        high = check_hyper("high", self.high, -math.inf)
+        low = check_scalar("low", self.low, -math.inf)
+        high = check_scalar("high", self.high, -math.inf)
         if not low < high:
             raise ValueError(f"high must be greater than low, got low={low}, high={high}")
-        if self.log and low <= 0:
+        if check_bool("log", self.log) and low <= 0:
             raise ValueError(f"low must be in (0, inf) for a log slider, got {low}")
-        if self.value is not None and not low <= self.value <= high:
-            raise ValueError(f"value must be in [{low}, {high}], got {self.value}")
+        if self.value is not None:
+            check_scalar("value", self.value, low, high)
 
     @property
     def default(self) -> float:
@@ -57,6 +59,7 @@ class Slider:
         return math.sqrt(self.low * self.high) if self.log else 0.5 * (self.low + self.high)
 
     def widget(self, description: str):
+        check_str("description", description)
         import ipywidgets as w
 
         style = {"description_width": "initial"}
@@ -75,13 +78,39 @@ class Slider:
 def compute(
     problem: Problem, optimizers: Mapping[str, Optimizer], start: Sequence[float], steps: int
 ) -> dict[str, Trajectory]:
-    """Run each optimizer from ``start``: the recompute half of an explorer redraw."""
-    x0 = np.asarray(start, dtype=float)
+    """Run each optimizer from ``start``: the recompute half of an explorer redraw.
+
+    ``optimizers`` maps a name to an optimizer; ``start`` is a finite point θ₀ of the problem.
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an optim_lib Problem, got {problem!r}")
+    _check_named("optimizers", optimizers, Optimizer, "an optim_lib optimizer")
+    x0 = check_real_array("start", start)
+    if x0.ndim == 0 or x0.shape[-1] != problem.dim:
+        raise ValueError(f"start must have shape (..., {problem.dim}) for {problem.name}, got {x0.shape}")
     return {name: run(opt, problem, x0, steps) for name, opt in optimizers.items()}
 
 
+def _check_named(name: str, mapping: object, kind: type, what: str) -> None:
+    """Check a mapping of names (strings) to objects of type ``kind``."""
+    if not isinstance(mapping, MappingABC):
+        raise ValueError(f"{name} must be a dict of name: {what}, got {mapping!r}")
+    for key, value in mapping.items():
+        check_str(f"each key of {name}", key)
+        if not isinstance(value, kind):
+            raise ValueError(f"{name}[{key!r}] must be {what}, got {value!r}")
+
+
 def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = "") -> None:
-    """Draw paths on the contour (left) and J(θ_t) − J* (right) into ``fig``: the draw half."""
+    """Draw paths on the contour (left) and J(θ_t) − J* (right) into ``fig``: the draw half.
+
+    ``runs`` maps each name to the Trajectory of one 2-D run (at least one).
+    """
+    if not (hasattr(fig, "clear") and hasattr(fig, "subplots")):
+        raise ValueError(f"fig must be a matplotlib Figure, got {fig!r}")
+    _check_problem_2d(problem)
+    _check_runs(runs)
+    check_str("title", title, optional=True)
     fig.clear()
     ax_c, ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     contour(ax_c, problem, levels=20, resolution=120)
@@ -99,6 +128,15 @@ def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = 
     ax_l.legend(loc="upper right", fontsize=8)
     ax_c.set_title(title or problem.name, fontsize=10)
     ax_l.set_title("\n".join(lines), fontsize=8)
+
+
+def _check_runs(runs: object) -> None:
+    _check_named("runs", runs, Trajectory, "a Trajectory")
+    if not runs:
+        raise ValueError("runs must hold at least one Trajectory")
+    for name, tr in runs.items():
+        if tr.diverged_at.ndim != 0 or tr.path.shape[-1] != 2:
+            raise ValueError(f"runs[{name!r}] must be one 2-D run, got a path of shape {tr.path.shape}")
 
 
 class _LiveFigure:
@@ -161,6 +199,10 @@ class Explorer:
     """
 
     def __init__(self, widget, redraw, figure=None):
+        if not hasattr(widget, "_repr_mimebundle_"):
+            raise ValueError(f"widget must be an ipywidgets widget, got {widget!r}")
+        if not callable(redraw):
+            raise ValueError(f"redraw must be a function, got {redraw!r}")
         self.widget = widget
         self.redraw = redraw
         self.figure = figure  # the matplotlib figure the sliders redraw
@@ -179,21 +221,27 @@ def explorer(
     start: Optional[Sequence[float]] = None,
     max_steps: int = 1000,
 ) -> Explorer:
-    """Sliders for each optimizer's hyperparameters, the number of steps and the start point."""
+    """Sliders for each optimizer's hyperparameters, the number of steps and the start point.
+
+    ``optimizers`` maps a name to (OptimizerClass, {hyperparameter: Slider}); every slider's range
+    must lie in its hyperparameter's accepted range. ``start`` must lie in the problem's window
+    ``xlim`` × ``ylim`` (the range of the start sliders), and 1 ≤ ``steps`` ≤ ``max_steps``.
+    """
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
-    if not isinstance(problem, Problem) or problem.dim != 2:
-        raise ValueError(f"problem must be a 2-D optim_lib Problem, got {problem!r}")
+    _check_problem_2d(problem)
     if not optimizers:
         raise ValueError("optimizers must name at least one optimizer")
+    _check_named("optimizers", optimizers, tuple, "(OptimizerClass, {name: Slider})")
+    max_steps = check_int("max_steps", max_steps, 1)
     steps = check_int("steps", steps, 1, max_steps)
-    start = tuple(problem.start if start is None else start)
-    if len(start) != 2 or not all(map(math.isfinite, start)):
-        raise ValueError(f"start must be two finite numbers, got {start!r}")
+    start = _pair("start", problem.start if start is None else start)
+    for i, (lim, axis) in enumerate([(problem.xlim, "θ₁"), (problem.ylim, "θ₂")]):
+        if not lim[0] <= start[i] <= lim[1]:
+            raise ValueError(f"start[{i}] ({axis}) must be in [{lim[0]:g}, {lim[1]:g}] for {problem.name}, got {start[i]:g}")
     for name, spec in optimizers.items():
-        if not (isinstance(spec, tuple) and len(spec) == 2 and issubclass(spec[0], Optimizer)):
-            raise ValueError(f"optimizers[{name!r}] must be (OptimizerClass, {{name: Slider}}), got {spec!r}")
+        _check_spec(name, spec)
 
     controls: dict[str, w.Widget] = {}
     boxes = []
@@ -234,6 +282,30 @@ def explorer(
     return Explorer(w.VBox([*boxes, out]), redraw, fig)
 
 
+def _check_spec(name: str, spec: tuple) -> None:
+    """An explorer entry: (OptimizerClass, {hyperparameter: Slider}), valid at both ends of every slider."""
+    if not (len(spec) == 2 and isinstance(spec[0], type) and issubclass(spec[0], Optimizer)):
+        raise ValueError(f"optimizers[{name!r}] must be (OptimizerClass, {{name: Slider}}), got {spec!r}")
+    cls, sliders = spec
+    _check_named(f"optimizers[{name!r}] sliders", sliders, Slider, "a Slider")
+    params = inspect.signature(cls).parameters
+    for hp in sliders:
+        if hp not in params:
+            raise ValueError(f"{cls.__name__} has no hyperparameter {hp!r}; its arguments are {', '.join(params)}")
+    missing = [p for p, v in params.items() if v.default is inspect.Parameter.empty and p not in sliders]
+    if missing:
+        raise ValueError(f"optimizers[{name!r}] needs a Slider for {', '.join(missing)} ({cls.__name__} has no default)")
+    defaults = {hp: s.default for hp, s in sliders.items()}
+    for hp, s in sliders.items():
+        for end in (s.low, s.high):
+            try:
+                cls(**{**defaults, hp: end})
+            except ValueError as exc:
+                raise ValueError(
+                    f"optimizers[{name!r}]: the {hp} slider reaches {end:g}, which {cls.__name__} refuses: {exc}"
+                ) from None
+
+
 def small_multiples(
     problem: Problem,
     make_optimizers: Callable[[float], Mapping[str, Optimizer]],
@@ -252,12 +324,23 @@ def small_multiples(
     """
     import matplotlib.pyplot as plt
 
-    values = list(values)
+    _check_problem_2d(problem)
+    if not callable(make_optimizers):
+        raise ValueError(f"make_optimizers must be a function of one value, got {make_optimizers!r}")
+    values = _listed("values", values)
+    for i, v in enumerate(values):
+        check_scalar(f"values[{i}]", v, -math.inf)
     if not values:
         raise ValueError("values must hold at least one value")
+    check_str("label", label)
+    check_str("fmt", fmt)
+    try:
+        fmt.format(values[0])
+    except (ValueError, TypeError, IndexError, KeyError) as exc:
+        raise ValueError(f"fmt must format one number, like '{{:.3g}}', got {fmt!r} ({exc})") from None
     ncols = check_int("ncols", ncols, 1)
     steps = check_int("steps", steps, 1, 100_000)
-    start = tuple(problem.start if start is None else start)
+    start = _pair("start", problem.start if start is None else start)
     nrows = math.ceil(len(values) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.2 * nrows), squeeze=False, sharex=True, sharey=True)
     for ax, value in zip(axes.flat, values):
@@ -278,3 +361,12 @@ def small_multiples(
     fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6), frameon=False)
     fig.tight_layout(rect=(0, 0, 1, 0.94))
     return fig
+
+
+def _listed(name: str, values: object) -> list:
+    if isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be a sequence of numbers, got {values!r}")
+    try:
+        return list(values)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence of numbers, got {values!r}") from None

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_hyper, check_int
+from ._checks import check_bool, check_float_array, check_hyper, check_int, check_scalar
 from .base import Optimizer
 
 NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)
@@ -23,9 +23,24 @@ def newton_schulz(G: np.ndarray, steps: int = 5, eps: float = 1e-7) -> np.ndarra
     exactly at 1: the result is U S' Vᵀ with S' ≈ I, not U Vᵀ exactly. The wide matrix
     orientation keeps A small (the tall case is transposed). Runs in G's float dtype (torch uses
     bfloat16).
+
+    G is a finite, non-empty float matrix; ``steps`` (k) is in [0, 99] and ``eps`` > 0 guards the
+    division for G ≈ 0.
     """
+    G = check_float_array("G", G)
+    if G.ndim != 2 or G.size == 0:
+        raise ValueError(f"G must be a non-empty 2-D matrix, got shape {G.shape}")
+    if not np.all(np.isfinite(G)):
+        raise ValueError("G must be finite")
+    steps = check_int("steps", steps, 0, 99)
+    eps = check_scalar("eps", eps, 0.0, low_open=True)
+    return _newton_schulz(G, steps, eps)
+
+
+def _newton_schulz(G: np.ndarray, steps: int, eps: float) -> np.ndarray:
+    """``newton_schulz`` without the input checks, for Muon's step (a diverging run may feed it NaN)."""
     a, b, c = NS_COEFFICIENTS
-    X = np.asarray(G)
+    X = G
     tall = X.shape[0] > X.shape[1]
     if tall:
         X = X.T
@@ -65,9 +80,7 @@ class Muon(Optimizer):
     ):
         self.lr = _scalar("lr", check_hyper("lr", lr, 0.0))
         self.momentum = _scalar("momentum", check_hyper("momentum", momentum, 0.0, 1.0, high_open=True))
-        if not isinstance(nesterov, (bool, np.bool_)):
-            raise ValueError(f"nesterov must be True or False, got {nesterov!r}")
-        self.nesterov = bool(nesterov)
+        self.nesterov = check_bool("nesterov", nesterov)
         self.weight_decay = _scalar("weight_decay", check_hyper("weight_decay", weight_decay, 0.0))
         self.ns_steps = check_int("ns_steps", ns_steps, 1, 99)
         self.eps = _scalar("eps", check_hyper("eps", eps, 0.0, low_open=True))
@@ -83,7 +96,7 @@ class Muon(Optimizer):
         mu = self.momentum
         B = mu * state.B + (1 - mu) * g  # B_t: EMA buffer
         U = (1 - mu) * g + mu * B if self.nesterov else B  # U_t: Nesterov look-ahead
-        O = newton_schulz(U, self.ns_steps, self.eps)  # O_t ≈ orthogonal factor of U_t
+        O = _newton_schulz(U, self.ns_steps, self.eps)  # O_t ≈ orthogonal factor of U_t
         rows, cols = theta.shape
         lr_adj = self.lr * math.sqrt(max(1.0, rows / cols))  # η' = η √max(1, rows/cols)
         theta = theta * (1 - self.lr * self.weight_decay) - lr_adj * O  # decay, then step

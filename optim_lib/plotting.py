@@ -11,6 +11,7 @@ from typing import Optional
 
 import numpy as np
 
+from ._checks import check_bool, check_int, check_real_array, check_str
 from .problems import Problem
 
 COLORS: dict[str, str] = {
@@ -31,13 +32,49 @@ COLORS: dict[str, str] = {
 
 def color(name: str) -> str:
     """The book's colour for an optimizer (its class name), grey for anything else."""
-    return COLORS.get(name, "#777777")
+    return COLORS.get(check_str("name", name), "#777777")
+
+
+def _check_axes(ax) -> None:
+    if not (hasattr(ax, "plot") and hasattr(ax, "contour")):
+        raise ValueError(f"ax must be a matplotlib Axes, got {ax!r}")
+
+
+def _check_problem_2d(problem: object) -> Problem:
+    """Refuse anything but a 2-D optim_lib Problem (the only kind that can be drawn as contours)."""
+    if not isinstance(problem, Problem) or problem.dim != 2:
+        raise ValueError(f"problem must be a 2-D optim_lib Problem, got {problem!r}")
+    return problem
+
+
+def _check_window(name: str, lim: object) -> tuple[float, float]:
+    lo, hi = _pair(name, lim)
+    if not lo < hi:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {lim!r}")
+    return lo, hi
+
+
+def _pair(name: str, value: object) -> tuple[float, float]:
+    """Two finite real numbers, such as a point (θ₁, θ₂) or a window (low, high)."""
+    arr = check_real_array(name, value, finite=False)
+    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be two finite numbers, got {value!r}")
+    return float(arr[0]), float(arr[1])
 
 
 def contour(ax, problem: Problem, *, levels: int = 30, resolution: int = 200, log: bool = True, xlim=None, ylim=None):
-    """Draw the contours of a 2-D problem on ``ax`` (log-spaced levels by default)."""
-    xlim = xlim or problem.xlim
-    ylim = ylim or problem.ylim
+    """Draw the contours of a 2-D problem on ``ax`` (log-spaced levels by default).
+
+    ``levels`` ≥ 1 contour lines on a ``resolution`` × ``resolution`` grid (≥ 2) over the window
+    ``xlim`` × ``ylim`` (the problem's own by default).
+    """
+    _check_axes(ax)
+    _check_problem_2d(problem)
+    levels = check_int("levels", levels, 1)
+    resolution = check_int("resolution", resolution, 2)
+    log = check_bool("log", log)
+    xlim = _check_window("xlim", problem.xlim if xlim is None else xlim)
+    ylim = _check_window("ylim", problem.ylim if ylim is None else ylim)
     xs = np.linspace(*xlim, resolution)
     ys = np.linspace(*ylim, resolution)
     X, Y = np.meshgrid(xs, ys)
@@ -57,7 +94,16 @@ def contour(ax, problem: Problem, *, levels: int = 30, resolution: int = 200, lo
 
 
 def path(ax, path_xy: np.ndarray, label: Optional[str] = None, name: Optional[str] = None, **kwargs):
-    """Draw one 2-D path (shape (steps + 1, 2)) with markers at its start and its end."""
+    """Draw one 2-D path (shape (steps + 1, 2)) with markers at its start and its end.
+
+    Points after a divergence are NaN (as ``Trajectory.path``); the end marker is the last finite one.
+    """
+    _check_axes(ax)
+    path_xy = check_real_array("path_xy", path_xy, finite=False)
+    if path_xy.ndim != 2 or path_xy.shape[0] == 0 or path_xy.shape[1] != 2:
+        raise ValueError(f"path_xy must have shape (steps + 1, 2) for one 2-D run, got {path_xy.shape}")
+    check_str("label", label, optional=True)
+    check_str("name", name, optional=True)
     c = kwargs.pop("color", color(name or label or ""))
     ax.plot(path_xy[:, 0], path_xy[:, 1], "-", color=c, lw=1.5, label=label, **kwargs)
     ax.plot(path_xy[0, 0], path_xy[0, 1], "o", color=c, ms=4)

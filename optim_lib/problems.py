@@ -12,7 +12,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._checks import check_float_array, check_hyper, check_int
+from ._checks import (
+    check_float_array,
+    check_int,
+    check_int_array,
+    check_real_array,
+    check_scalar,
+)
 
 
 class Problem:
@@ -62,17 +68,17 @@ class Quadratic(Problem):
     """
 
     def __init__(self, hessian: Sequence[Sequence[float]], minimizer: Optional[Sequence[float]] = None):
-        H = check_float_array("hessian", np.asarray(hessian, dtype=float))
+        H = check_real_array("hessian", hessian)
         if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] == 0:
             raise ValueError(f"hessian must be a square (d, d) matrix, got shape {H.shape}")
-        if not np.all(np.isfinite(H)) or not np.allclose(H, H.T):
-            raise ValueError("hessian must be a finite symmetric matrix")
+        if not np.allclose(H, H.T):
+            raise ValueError("hessian must be a symmetric matrix")
         eig = np.linalg.eigvalsh(H)
         if eig[0] <= 0:
             raise ValueError(f"hessian must be positive definite, got smallest eigenvalue {eig[0]:g}")
         self.dim = H.shape[0]
-        x_star = np.zeros(self.dim) if minimizer is None else np.asarray(minimizer, dtype=float)
-        if x_star.shape != (self.dim,) or not np.all(np.isfinite(x_star)):
+        x_star = np.zeros(self.dim) if minimizer is None else check_real_array("minimizer", minimizer)
+        if x_star.shape != (self.dim,):
             raise ValueError(f"minimizer must be a finite vector of length {self.dim}, got {minimizer!r}")
         self.H = H
         self.minimizer = x_star
@@ -94,10 +100,10 @@ class Quadratic(Problem):
         In 2-D the first coordinate is the flat direction and the second the steep one;
         ``angle`` (radians) rotates the ravine.
         """
-        kappa = check_hyper("kappa", kappa, 1.0)
+        kappa = check_scalar("kappa", kappa, 1.0)
         dim = check_int("dim", dim, 1)
-        largest = check_hyper("largest", largest, 0.0, low_open=True)
-        angle = check_hyper("angle", angle, -math.inf)
+        largest = check_scalar("largest", largest, 0.0, low_open=True)
+        angle = check_scalar("angle", angle, -math.inf)
         lam = np.geomspace(largest / kappa, largest, dim)
         Q = np.eye(dim)
         if dim >= 2:
@@ -127,8 +133,8 @@ class Rosenbrock(Problem):
     start = (-1.5, 2.0)
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
-        self.a = check_hyper("a", a, -math.inf)
-        self.b = check_hyper("b", b, 0.0, low_open=True)
+        self.a = check_scalar("a", a, -math.inf)
+        self.b = check_scalar("b", b, 0.0, low_open=True)
         self.minima = np.array([[self.a, self.a**2]])
 
     def value(self, theta):
@@ -216,7 +222,11 @@ class Himmelblau(Problem):
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^{−z}), computed without overflow for large |z|."""
+    """σ(z) = 1 / (1 + e^{−z}), computed without overflow for large |z| (σ(±∞) = 1, 0)."""
+    return _sigmoid(check_real_array("z", z, finite=False, dtype=None))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
@@ -244,24 +254,24 @@ class SigmoidNeuron(Problem):
         seed: int = 0,
     ):
         self.n = check_int("n", n, 1)
-        self.sparsity = check_hyper("sparsity", sparsity, 0.0, 1.0)
-        w_true = check_hyper("w_true", w_true, -math.inf)
-        b_true = check_hyper("b_true", b_true, -math.inf)
+        self.sparsity = check_scalar("sparsity", sparsity, 0.0, 1.0)
+        w_true = check_scalar("w_true", w_true, -math.inf)
+        b_true = check_scalar("b_true", b_true, -math.inf)
         rng = np.random.default_rng(check_int("seed", seed, 0))
         x = rng.uniform(-2.0, 2.0, size=self.n)
         x[rng.random(self.n) < self.sparsity] = 0.0
         self.x = x
-        self.y = sigmoid(w_true * x + b_true)
+        self.y = _sigmoid(w_true * x + b_true)
         self.minima = np.array([[w_true, b_true]])
 
     def value(self, theta):
         w, b = np.moveaxis(self._theta(theta), -1, 0)
-        f = sigmoid(w[..., None] * self.x + b[..., None])
+        f = _sigmoid(w[..., None] * self.x + b[..., None])
         return 0.5 * np.mean((f - self.y) ** 2, axis=-1)
 
     def grad(self, theta):
         w, b = np.moveaxis(self._theta(theta), -1, 0)
-        f = sigmoid(w[..., None] * self.x + b[..., None])
+        f = _sigmoid(w[..., None] * self.x + b[..., None])
         r = (f - self.y) * f * (1 - f)  # ∂J/∂z for each point, times n
         return np.stack([np.mean(r * self.x, axis=-1), np.mean(r, axis=-1)], axis=-1)
 
@@ -279,12 +289,12 @@ class LinearRegression(Problem):
     def __init__(self, n: int = 500, dim: int = 2, noise: float = 0.5, scales: Optional[Sequence[float]] = None, seed: int = 0):
         self.n = check_int("n", n, 1)
         self.dim = check_int("dim", dim, 1)
-        noise = check_hyper("noise", noise, 0.0)
+        noise = check_scalar("noise", noise, 0.0)
         rng = np.random.default_rng(check_int("seed", seed, 0))
         X = rng.standard_normal((self.n, self.dim))
         if scales is not None:
-            s = np.asarray(scales, dtype=float)
-            if s.shape != (self.dim,) or not np.all(np.isfinite(s)) or np.any(s <= 0):
+            s = check_real_array("scales", scales)
+            if s.shape != (self.dim,) or np.any(s <= 0):
                 raise ValueError(f"scales must be {self.dim} positive finite numbers, got {scales!r}")
             X = X * s
         theta_true = rng.uniform(-1.0, 1.0, size=self.dim)
@@ -305,9 +315,21 @@ class LinearRegression(Problem):
         return self.minibatch_grad(theta, np.arange(self.n))
 
     def minibatch_grad(self, theta, rows: np.ndarray) -> np.ndarray:
-        """∇ of (1/2|B|) Σ_{i∈B} (xᵢᵀθ − yᵢ)² for the rows B; ``rows`` may be batched, shape (..., |B|)."""
+        """∇ of (1/2|B|) Σ_{i∈B} (xᵢᵀθ − yᵢ)² for the rows B; ``rows`` may be batched, shape (..., |B|).
+
+        ``rows`` holds integer indices in [0, n − 1], at least one per batch; its leading axes
+        broadcast against those of ``theta``.
+        """
         theta = self._theta(theta)
-        rows = np.asarray(rows)
+        rows = check_int_array("rows", rows, 0, self.n - 1)
+        if rows.ndim == 0 or rows.shape[-1] == 0:
+            raise ValueError(f"rows must have shape (..., |B|) with |B| >= 1, got {rows.shape}")
+        try:
+            np.broadcast_shapes(theta.shape[:-1], rows.shape[:-1])
+        except ValueError:
+            raise ValueError(
+                f"rows has batch axes {rows.shape[:-1]}, which do not broadcast against theta's {theta.shape[:-1]}"
+            ) from None
         Xb = self.X[rows]  # (..., |B|, d)
         r = np.einsum("...bd,...d->...b", Xb, theta) - self.y[rows]
         return np.einsum("...b,...bd->...d", r, Xb) / rows.shape[-1]

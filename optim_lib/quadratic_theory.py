@@ -22,7 +22,11 @@ References: Polyak (1964); Goh, "Why Momentum Really Works", Distill (2017); Nes
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+from ._checks import check_broadcast_together, check_hyper, check_int, check_real_array, check_scalar
 
 __all__ = [
     "gd_rate",
@@ -39,15 +43,24 @@ __all__ = [
 
 
 def _check_curvatures(ell, L):
-    ell, L = float(ell), float(L)
-    if not (0.0 < ell <= L and np.isfinite(L)):
-        raise ValueError(f"need 0 < ℓ ≤ L < ∞, got ℓ={ell}, L={L}")
-    return ell, L
+    """ℓ and L, the extreme curvatures: 0 < ℓ ≤ L < ∞."""
+    L = check_scalar("L", L, 0.0, low_open=True)
+    return check_scalar("ell", ell, 0.0, L, low_open=True), L
+
+
+def _check_modes(lr, lam, momentum=None):
+    """η ≥ 0, real curvatures λ and, if given, 0 ≤ μ < 1: float arrays that broadcast together."""
+    arrays = {"lr": np.asarray(check_hyper("lr", lr, 0.0)), "lam": np.asarray(check_hyper("lam", lam, -math.inf))}
+    if momentum is not None:
+        arrays["momentum"] = np.asarray(check_hyper("momentum", momentum, 0.0, 1.0, high_open=True))
+    check_broadcast_together(**arrays)
+    return tuple(arrays.values())
 
 
 def gd_rate(lr, lam):
-    r"""Per-mode factor of gradient descent: |1 − ηλ| (vectorized over η and λ)."""
-    return np.abs(1.0 - np.asarray(lr, dtype=float) * np.asarray(lam, dtype=float))
+    r"""Per-mode factor of gradient descent: |1 − ηλ| (vectorized over η ≥ 0 and λ)."""
+    lr, lam = _check_modes(lr, lam)
+    return np.abs(1.0 - lr * lam)
 
 
 def gd_optimal(ell, L):
@@ -85,24 +98,28 @@ def _radius(trace, det):
 def heavy_ball_radius(lr, momentum, lam):
     r"""Spectral radius of the heavy-ball companion matrix [[1 + μ − ηλ, −μ], [1, 0]].
 
-    Vectorized: lr, momentum and lam broadcast against each other. Below 1 the mode converges
-    at that factor per step; at or above 1 it does not.
+    Vectorized: lr (η ≥ 0), momentum (0 ≤ μ < 1) and lam broadcast against each other. Below 1
+    the mode converges at that factor per step; at or above 1 it does not.
     """
-    h = np.asarray(lr, dtype=float) * np.asarray(lam, dtype=float)
-    mu = np.asarray(momentum, dtype=float)
+    lr, lam, mu = _check_modes(lr, lam, momentum)
+    h = lr * lam
     return _radius(1.0 + mu - h, mu)
 
 
 def heavy_ball_is_complex(lr, momentum, lam):
     r"""True where the mode's roots are complex (it oscillates): (1 − √μ)² < ηλ < (1 + √μ)²."""
-    h = np.asarray(lr, dtype=float) * np.asarray(lam, dtype=float)
-    r = np.sqrt(np.asarray(momentum, dtype=float))
+    lr, lam, mu = _check_modes(lr, lam, momentum)
+    h = lr * lam
+    r = np.sqrt(mu)
     return ((1 - r) ** 2 < h) & (h < (1 + r) ** 2)
 
 
 def heavy_ball_stable_lr(momentum, lam):
-    r"""Largest stable step for a mode of curvature λ: ηλ < 2(1 + μ) (with 0 ≤ μ < 1)."""
-    return 2.0 * (1.0 + np.asarray(momentum, dtype=float)) / np.asarray(lam, dtype=float)
+    r"""Largest stable step for a mode of curvature λ > 0: ηλ < 2(1 + μ) (with 0 ≤ μ < 1)."""
+    mu = np.asarray(check_hyper("momentum", momentum, 0.0, 1.0, high_open=True))
+    lam = np.asarray(check_hyper("lam", lam, 0.0, low_open=True))
+    check_broadcast_together(momentum=mu, lam=lam)
+    return 2.0 * (1.0 + mu) / lam
 
 
 def nesterov_standard(ell, L):
@@ -123,8 +140,8 @@ def nesterov_radius(lr, momentum, lam):
     State (θ, b): θ_t = (1 − h(1 + μ)) θ_{t-1} − ημ² b_{t-1}, b_t = λθ_{t-1} + μ b_{t-1};
     trace (1 + μ)(1 − h), determinant μ(1 − h).
     """
-    h = np.asarray(lr, dtype=float) * np.asarray(lam, dtype=float)
-    mu = np.asarray(momentum, dtype=float)
+    lr, lam, mu = _check_modes(lr, lam, momentum)
+    h = lr * lam
     return _radius((1.0 + mu) * (1.0 - h), mu * (1.0 - h))
 
 
@@ -134,31 +151,37 @@ def quadratic_radius(method, lr, momentum, eigenvalues):
     ``method`` is "gd", "heavy_ball" or "nesterov"; lr and momentum broadcast (add a trailing
     axis to compare against the eigenvalues, e.g. lr[:, None, None]).
     """
-    lam = np.asarray(eigenvalues, dtype=float)
-    lr = np.asarray(lr, dtype=float)[..., None]
-    momentum = np.asarray(momentum, dtype=float)[..., None]
+    if not (isinstance(method, str) and method in ("gd", "heavy_ball", "nesterov")):
+        raise ValueError(f"method must be 'gd', 'heavy_ball' or 'nesterov', got {method!r}")
+    lam = np.asarray(check_hyper("eigenvalues", eigenvalues, -math.inf))
+    if lam.ndim == 0 or lam.shape[-1] == 0:
+        raise ValueError(f"eigenvalues must have shape (..., d) with d >= 1, got {lam.shape}")
+    lr = np.asarray(check_hyper("lr", lr, 0.0))[..., None]
+    momentum = np.asarray(check_hyper("momentum", momentum, 0.0, 1.0, high_open=True))[..., None]
+    check_broadcast_together(**{"lr[..., None]": lr, "momentum[..., None]": momentum, "eigenvalues": lam})
     if method == "gd":
         r = gd_rate(lr, lam) + 0 * momentum
     elif method == "heavy_ball":
         r = heavy_ball_radius(lr, momentum, lam)
-    elif method == "nesterov":
-        r = nesterov_radius(lr, momentum, lam)
     else:
-        raise ValueError(f"method must be 'gd', 'heavy_ball' or 'nesterov', got {method!r}")
+        r = nesterov_radius(lr, momentum, lam)
     return np.max(r, axis=-1)
 
 
 def measured_factor(path, minimizer=0.0, t0=None):
     r"""Average contraction per step measured on a run: (‖θ_T − θ*‖ / ‖θ_{T0} − θ*‖)^{1/(T − T0)}.
 
-    ``path`` has shape (T + 1, *batch, d), as ``Trajectory.path``; ``t0`` defaults to T // 2.
+    ``path`` has shape (T + 1, *batch, d) with T ≥ 1, as ``Trajectory.path``; ``minimizer`` θ*
+    broadcasts against one point; ``t0`` is an integer in [0, T), T // 2 by default.
     Diverged runs (NaN) give NaN.
     """
-    path = np.asarray(path, dtype=float)
+    path = check_real_array("path", path, finite=False)
+    if path.ndim < 2 or path.shape[0] < 2:
+        raise ValueError(f"path must have shape (T + 1, *batch, d) with T >= 1, got {path.shape}")
+    minimizer = check_real_array("minimizer", minimizer)
+    check_broadcast_together(**{"path[0]": path[0], "minimizer": minimizer})
     T = path.shape[0] - 1
-    t0 = T // 2 if t0 is None else int(t0)
-    if not 0 <= t0 < T:
-        raise ValueError(f"t0 must be in [0, {T}), got {t0}")
-    err = np.linalg.norm(path - np.asarray(minimizer, dtype=float), axis=-1)
+    t0 = T // 2 if t0 is None else check_int("t0", t0, 0, T - 1)
+    err = np.linalg.norm(path - minimizer, axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (err[T] / err[t0]) ** (1.0 / (T - t0))

@@ -13,7 +13,7 @@ from typing import Callable, Optional, Union
 
 import numpy as np
 
-from ._checks import check_float_array, check_hyper, check_int
+from ._checks import check_bool, check_broadcast, check_float_array, check_int, check_scalar, check_str
 from .base import Optimizer
 from .problems import Problem
 
@@ -33,6 +33,18 @@ class Trajectory:
     losses: np.ndarray
     diverged_at: np.ndarray
 
+    def __post_init__(self):
+        for name in ("path", "losses", "diverged_at"):
+            if not isinstance(getattr(self, name), np.ndarray):
+                raise ValueError(f"{name} must be a numpy array, got {type(getattr(self, name)).__name__}")
+        batch = self.diverged_at.shape
+        if self.diverged_at.dtype.kind not in "iu":
+            raise ValueError(f"diverged_at must be an integer array, got dtype {self.diverged_at.dtype}")
+        if self.losses.ndim != len(batch) + 1 or self.losses.shape[1:] != batch or self.losses.shape[0] == 0:
+            raise ValueError(f"losses must have shape (steps + 1, *{batch}), got {self.losses.shape}")
+        if self.path.ndim != len(batch) + 2 or self.path.shape[1:-1] != batch:
+            raise ValueError(f"path must have shape (steps + 1 or 2, *{batch}, d), got {self.path.shape}")
+
     @property
     def diverged(self) -> np.ndarray:
         """True for each run that diverged."""
@@ -49,6 +61,7 @@ class Trajectory:
 
     def status(self, label: str = "run") -> str:
         """One line for a single run: where it ended, or at which step it diverged."""
+        check_str("label", label)
         if self.diverged_at.ndim != 0:
             n = int(np.count_nonzero(self.diverged))
             return f"{label}: {n} of {self.diverged_at.size} runs diverged"
@@ -85,7 +98,9 @@ def run(
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be an optim_lib Problem, got {problem!r}")
     steps = check_int("steps", steps, 0, 10**7)
-    bound = check_hyper("bound", bound, 0.0, low_open=True)
+    bound = check_scalar("bound", bound, 0.0, low_open=True)
+    seed = check_int("seed", seed, 0)
+    record_path = check_bool("record_path", record_path)
     theta = check_float_array("theta0", theta0).copy()
     if theta.ndim == 0 or theta.shape[-1] != problem.dim:
         raise ValueError(f"theta0 must have shape (..., {problem.dim}) for {problem.name}, got {theta.shape}")
@@ -111,7 +126,7 @@ def run(
     with np.errstate(all="ignore"):  # a diverging run overflows; it is caught below, per run
         for t in range(1, steps + 1):
             if lr_schedule is not None:
-                step = optimizer.with_lr(lr_schedule(t))._step_unchecked
+                step = _scheduled(optimizer, lr_schedule, t, theta.shape)._step_unchecked
             g = grad(theta) if sampler is None else problem.minibatch_grad(theta, sampler())
             new_theta, state = step(theta, g, state)
             loss = value(new_theta)
@@ -151,5 +166,16 @@ def _sampler(problem: Problem, batch_size: Optional[int], seed: int, batch: tupl
     if not hasattr(problem, "minibatch_grad"):
         raise ValueError(f"batch_size needs a data problem with minibatch_grad; {problem.name} has none")
     batch_size = check_int("batch_size", batch_size, 1, problem.n)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    rng = np.random.default_rng(seed)
     return lambda: rng.integers(0, problem.n, size=(*batch, batch_size))
+
+
+def _scheduled(optimizer: Optimizer, lr_schedule: Schedule, t: int, shape: tuple[int, ...]) -> Optimizer:
+    """The optimizer of step t, with η_t = lr_schedule(t); a bad η_t names the schedule and the step."""
+    lr = lr_schedule(t)
+    try:
+        opt = optimizer.with_lr(lr)
+        check_broadcast("lr", opt.lr, shape)
+    except ValueError as exc:
+        raise ValueError(f"lr_schedule({t}) gave a bad learning rate: {exc}") from None
+    return opt

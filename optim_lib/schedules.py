@@ -16,28 +16,34 @@ step t = k + 1. So the book's η_t is torch's lr at scheduler epoch e = t − 1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Union
 
 import numpy as np
 
-from ._checks import Hyper, check_hyper, check_int
+from ._checks import Hyper, check_broadcast_together, check_hyper, check_int
 
 LR = Union[float, np.ndarray]
 
 
-def _steps(t: object) -> np.ndarray:
-    """Validate the step argument: an integer, or an array of integers, each ≥ 1."""
+def _steps(t: object, schedule: object) -> np.ndarray:
+    """Validate the step argument: an integer, or an array of integers, each ≥ 1, that broadcasts
+    against the schedule's array hyperparameters (a grid of η with one t, or one η with many t)."""
     if isinstance(t, (bool, np.bool_)):
         raise ValueError(f"t must be an integer step >= 1, got {t!r}")
-    arr = np.asarray(t)
+    try:
+        arr = np.asarray(t)
+    except ValueError:  # a ragged list
+        raise ValueError(f"t must be an integer step >= 1, or a regular array of them, got {t!r}") from None
     if arr.dtype.kind not in "iu":
-        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        if arr.dtype.kind == "f" and np.all(np.abs(arr) <= 2**53) and np.all(arr == np.round(arr)):
             arr = arr.astype(np.int64)
         else:
             raise ValueError(f"t must be an integer step >= 1, got {t!r}")
     if np.any(arr < 1):
         raise ValueError(f"t must be an integer step >= 1 (the first step is t = 1), got {t!r}")
+    grids = {f.name: getattr(schedule, f.name) for f in fields(schedule)}
+    check_broadcast_together(t=arr, **{name: v for name, v in grids.items() if isinstance(v, np.ndarray)})
     return arr
 
 
@@ -48,6 +54,7 @@ def _out(x: np.ndarray) -> LR:
 
 def _check_min_lr(min_lr: object, lr: Hyper) -> Hyper:
     min_lr = check_hyper("min_lr", min_lr, 0.0)
+    check_broadcast_together(lr=lr, min_lr=min_lr)
     if np.any(np.asarray(min_lr) > np.asarray(lr)):
         raise ValueError(f"min_lr must be in [0, lr] = [0, {lr}], got {min_lr}")
     return min_lr
@@ -63,7 +70,7 @@ class Constant:
         object.__setattr__(self, "lr", check_hyper("lr", self.lr, 0.0))
 
     def __call__(self, t) -> LR:
-        t = _steps(t)
+        t = _steps(t, self)
         return _out(self.lr * np.ones_like(t, dtype=np.float64))
 
 
@@ -81,7 +88,7 @@ class StepDecay:
         object.__setattr__(self, "gamma", check_hyper("gamma", self.gamma, 0.0, 1.0, low_open=True))
 
     def __call__(self, t) -> LR:
-        t = _steps(t)
+        t = _steps(t, self)
         return _out(self.lr * np.power(self.gamma, ((t - 1) // self.step_size).astype(np.float64)))
 
 
@@ -101,7 +108,7 @@ class Exponential:
         object.__setattr__(self, "gamma", check_hyper("gamma", self.gamma, 0.0, 1.0, low_open=True))
 
     def __call__(self, t) -> LR:
-        t = _steps(t)
+        t = _steps(t, self)
         return _out(self.lr * np.power(self.gamma, (t - 1).astype(np.float64)))
 
 
@@ -120,7 +127,7 @@ class InverseTime:
         object.__setattr__(self, "decay", check_hyper("decay", self.decay, 0.0))
 
     def __call__(self, t) -> LR:
-        t = _steps(t)
+        t = _steps(t, self)
         return _out(self.lr / (1.0 + self.decay * (t - 1)))
 
 
@@ -142,7 +149,7 @@ class CosineAnnealing:
         object.__setattr__(self, "min_lr", _check_min_lr(self.min_lr, self.lr))
 
     def __call__(self, t) -> LR:
-        t = _steps(t)
+        t = _steps(t, self)
         s = np.minimum((t - 1) / self.total_steps, 1.0)
         return _out(self.min_lr + 0.5 * (self.lr - self.min_lr) * (1.0 + np.cos(math.pi * s)))
 
@@ -171,12 +178,12 @@ class WarmupDecay:
         object.__setattr__(self, "warmup_steps", check_int("warmup_steps", self.warmup_steps, 0))
         total = check_int("total_steps", self.total_steps, self.warmup_steps + 1)
         object.__setattr__(self, "total_steps", total)
-        if self.decay not in ("cosine", "linear"):
+        if not (isinstance(self.decay, str) and self.decay in ("cosine", "linear")):
             raise ValueError(f"decay must be 'cosine' or 'linear', got {self.decay!r}")
         object.__setattr__(self, "min_lr", _check_min_lr(self.min_lr, self.lr))
 
     def __call__(self, t) -> LR:
-        t = _steps(t)
+        t = _steps(t, self)
         W, T = self.warmup_steps, self.total_steps
         s = np.clip((t - 1 - W) / (T - W), 0.0, 1.0)
         d = 0.5 * (1.0 + np.cos(math.pi * s)) if self.decay == "cosine" else 1.0 - s

@@ -82,3 +82,34 @@ def test_bad_runner_input_raises(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         ol.run(args.pop("optimizer"), args.pop("problem"), args.pop("theta0"), args.pop("steps"), **args)
+
+
+def test_one_diverging_run_in_a_grid_of_ten_thousand():
+    q = ol.Quadratic.with_condition_number(10.0)  # curvatures 0.1 and L = 1
+    lrs = np.tile(np.linspace(0.01, 1.0, 100)[:, None], (1, 100))  # ηL ≤ 1 < 2(1 + μ): every run is stable
+    mus = np.tile(np.linspace(0.0, 0.9, 100)[None, :], (100, 1))
+    bad = (37, 81)
+    lrs_bad = lrs.copy()
+    lrs_bad[bad] = 10.0  # ηL = 10 > 2(1 + μ): this run, and only this one, diverges
+    x0 = np.ones((100, 100, 2))
+    steps = 150
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning (overflow, invalid) may escape
+        tr = ol.run(ol.Momentum(lr=lrs_bad[..., None], momentum=mus[..., None]), q, x0, steps)
+        ref = ol.run(ol.Momentum(lr=lrs[..., None], momentum=mus[..., None]), q, x0, steps)
+        alone = ol.run(ol.Momentum(lr=10.0, momentum=float(mus[bad])), q, np.ones(2), steps)
+
+    assert tr.diverged_at.shape == (100, 100)
+    assert np.argwhere(tr.diverged).tolist() == [list(bad)]  # exactly that run ...
+    k = int(tr.diverged_at[bad])
+    assert 1 <= k <= steps and k == int(alone.diverged_at)  # ... at the step it diverges at on its own
+    assert "1 of 10000 runs diverged" in tr.status()
+    # the diverged run: finite up to its last good step, NaN from step k on
+    assert np.all(np.isfinite(tr.path[:k, 37, 81])) and np.all(np.isnan(tr.path[k:, 37, 81]))
+    assert np.all(np.isnan(tr.losses[k:, 37, 81])) and np.all(np.isfinite(tr.losses[:k, 37, 81]))
+    # every other run finished normally, exactly as in the grid without the bad entry
+    others = ~tr.diverged
+    assert np.all(ref.diverged_at == -1)
+    np.testing.assert_array_equal(tr.path[:, others], ref.path[:, others])
+    np.testing.assert_array_equal(tr.losses[:, others], ref.losses[:, others])
+    assert np.all(tr.losses[-1][others] < tr.losses[0][others])
