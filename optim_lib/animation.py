@@ -9,7 +9,7 @@ one run per value), so the frames cost one computation, not one each::
     from optim_lib.animation import slider_animation, to_html
     anim = slider_animation(ravine, lambda lr: {"SGD": ol.SGD(lr=lr)}, np.geomspace(0.1, 2.2, 24),
                             label="η", steps=60)
-    to_html(anim)      # an HTML player (matplotlib's to_jshtml), under the page's size budget
+    to_html(anim, alt="...")   # an HTML player (matplotlib's to_jshtml), under the page's size budget
 
 The plots are drawn once and each frame redraws only its lines (blitting), so a frame costs a
 few milliseconds rather than a full redraw.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from html import escape
 from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
@@ -32,6 +33,7 @@ from .plotting import color, contour
 from .problems import Problem
 from .runner import Trajectory, run
 
+_PLAYER_IMAGE = re.compile(r'<img id="_anim_img[0-9a-f]+">')
 _CDN_STYLESHEET = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*"\s*/?>\s*')
 MAX_FRAMES = 48
 MAX_HTML_BYTES = 1_500_000  # per animation; a page (theme, MathJax, figures) stays under 5 MB
@@ -192,11 +194,12 @@ def slider_animation(
     return FuncAnimation(fig, show, frames=len(frames), interval=interval, blit=False)
 
 
-def to_html(anim, *, max_bytes: int = MAX_HTML_BYTES, mode: str = "once", frame_format: str = "png"):
+def to_html(anim, *, alt: str, max_bytes: int = MAX_HTML_BYTES, mode: str = "once", frame_format: str = "png"):
     """The animation as an HTML player with a scrubber (``to_jshtml``), checked against the
     size budget: over ``max_bytes`` is an error, not a heavy page. ``mode`` is the player's
     default: "once", "loop" or "reflect". ``frame_format`` "jpeg" makes frames about three times
-    smaller than "png", for pictures dense with contour lines.
+    smaller than "png", for pictures dense with contour lines. ``alt`` describes the animation
+    for readers who cannot see it (it becomes the player image's alt text).
 
     matplotlib's player links Font Awesome 4 from a CDN for its button icons; the link is
     dropped, so the page reads offline: the book's theme (and Jupyter) provide Font Awesome."""
@@ -205,11 +208,14 @@ def to_html(anim, *, max_bytes: int = MAX_HTML_BYTES, mode: str = "once", frame_
 
     if mode not in ("once", "loop", "reflect"):
         raise ValueError(f"mode must be 'once', 'loop' or 'reflect', got {mode!r}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must describe the animation in words, got {alt!r}")
     if frame_format not in ("png", "jpeg"):
         raise ValueError(f"frame_format must be 'png' or 'jpeg', got {frame_format!r}")
     max_bytes = check_int("max_bytes", max_bytes, 1)
     with matplotlib.rc_context({"animation.frame_format": frame_format}):
         html = _CDN_STYLESHEET.sub("", anim.to_jshtml(default_mode=mode))
+    html = _PLAYER_IMAGE.sub(lambda m: f'{m.group(0)[:-1]} alt="{escape(alt, quote=True)}">', html, count=1)
     size = len(html.encode())
     if size > max_bytes:
         raise ValueError(

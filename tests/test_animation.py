@@ -1,6 +1,7 @@
 """The kernel-less explorer: one batched sweep, one frame per value, a size budget."""
 
 import gc
+import re
 
 import matplotlib
 
@@ -66,13 +67,14 @@ def test_the_animation_shows_the_frames_pixel_for_pixel():
 def test_to_html_is_a_player_and_keeps_to_the_budget():
     anim = slider_animation(RAVINE, lambda lr: {"SGD": ol.SGD(lr=lr)}, LRS[:3], label="η", steps=20,
                             figsize=(4, 2), dpi=40)
-    html = to_html(anim).data
+    html = to_html(anim, alt="SGD paths").data
     assert html.count("data:image/png;base64,") == 3  # every frame embedded: the page needs no kernel
     assert 'type="range"' in html  # the scrubber
     assert "http://" not in html and "https://" not in html  # nothing from a CDN: the page reads offline
+    assert re.search(r'<img id="_anim_img[0-9a-f]+" alt="SGD paths">', html)
     assert len(html.encode()) <= animation.MAX_HTML_BYTES
     with pytest.raises(ValueError, match=r"over max_bytes = 0.00 MB: use fewer frames"):
-        to_html(anim, max_bytes=1000)
+        to_html(anim, alt="SGD paths", max_bytes=1000)
 
 
 @pytest.mark.parametrize(
@@ -108,14 +110,16 @@ def test_make_optimizers_must_return_optimizers():
 def test_to_html_refuses_an_unknown_mode_or_format():
     anim = slider_animation(RAVINE, lambda lr: {"SGD": ol.SGD(lr=lr)}, LRS[:2], label="η", steps=5)
     with pytest.raises(ValueError, match="mode must be 'once', 'loop' or 'reflect'"):
-        to_html(anim, mode="bounce")
+        to_html(anim, alt="x", mode="bounce")
     with pytest.raises(ValueError, match="frame_format must be 'png' or 'jpeg'"):
-        to_html(anim, frame_format="gif")
+        to_html(anim, alt="x", frame_format="gif")
+    with pytest.raises(ValueError, match="alt must describe the animation"):
+        to_html(anim, alt=" ")
 
 
 def test_jpeg_frames_are_smaller():
     def anim():  # a new one each time: matplotlib keeps the first HTML it made of an animation
         return slider_animation(ol.Rosenbrock(), lambda lr: {"Adam": ol.Adam(lr=lr)}, [0.01, 0.1], label="η", steps=50)
 
-    png, jpeg = to_html(anim()).data, to_html(anim(), frame_format="jpeg").data
+    png, jpeg = to_html(anim(), alt="x").data, to_html(anim(), alt="x", frame_format="jpeg").data
     assert jpeg.count("data:image/jpeg;base64,") == 2 and len(jpeg) < 0.7 * len(png)
