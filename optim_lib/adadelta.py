@@ -31,6 +31,7 @@ class AdaDelta(Optimizer):
 
     hyperparameters = ("lr", "rho", "eps")
     elementwise = True
+    state_type = AdaDeltaState
 
     def __init__(self, lr: Hyper = 1.0, rho: Hyper = 0.9, eps: Hyper = 1e-6):
         self.lr = check_hyper("lr", lr, 0.0)

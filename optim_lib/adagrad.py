@@ -29,6 +29,7 @@ class AdaGrad(Optimizer):
 
     hyperparameters = ("lr", "eps")
     elementwise = True
+    state_type = AdaGradState
 
     def __init__(self, lr: Hyper = 0.01, eps: Hyper = 1e-10):
         self.lr = check_hyper("lr", lr, 0.0)
@@ -44,4 +45,5 @@ class AdaGrad(Optimizer):
 
     def effective_lr(self, state: AdaGradState) -> np.ndarray:
         """η / (√s_t + ε): the step size each coordinate gets per unit of gradient."""
+        self._check_state(state)
         return self.lr / (np.sqrt(state.s) + self.eps)

@@ -41,6 +41,7 @@ class Adam(Optimizer):
 
     hyperparameters = ("lr", "beta1", "beta2", "eps")
     elementwise = True
+    state_type = AdamState
 
     def __init__(self, lr: Hyper = 1e-3, beta1: Hyper = 0.9, beta2: Hyper = 0.999, eps: Hyper = 1e-8):
         self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
@@ -80,6 +81,7 @@ class AMSGrad(Optimizer):
 
     hyperparameters = ("lr", "beta1", "beta2", "eps")
     elementwise = True
+    state_type = AMSGradState
 
     def __init__(self, lr: Hyper = 1e-3, beta1: Hyper = 0.9, beta2: Hyper = 0.999, eps: Hyper = 1e-8):
         self.lr, self.beta1, self.beta2, self.eps = _adam_hyperparameters(lr, beta1, beta2, eps)
@@ -111,6 +113,7 @@ class AdamW(Optimizer):
 
     hyperparameters = ("lr", "beta1", "beta2", "eps", "weight_decay")
     elementwise = True
+    state_type = AdamState
 
     def __init__(
         self,
@@ -161,6 +164,7 @@ class NAdam(Optimizer):
 
     hyperparameters = ("lr", "beta1", "beta2", "eps", "momentum_decay")
     elementwise = True
+    state_type = NAdamState
 
     def __init__(
         self,

@@ -41,6 +41,7 @@ class Optimizer:
 
     hyperparameters: tuple[str, ...] = ()
     elementwise: bool = False
+    state_type: type = tuple  # the NamedTuple that init_state returns
 
     def init(self, params: Any) -> NamedTuple:
         """Return the optimizer's initial state for parameters shaped like ``params``."""
@@ -56,6 +57,7 @@ class Optimizer:
         """
         theta, g = check_params_grad(params, grad)
         self._check_shapes(theta.shape)
+        self._check_state(state, theta.shape)
         return self._step_unchecked(theta, g, state)
 
     def step_(self, params: np.ndarray, grad: Any, state: NamedTuple) -> tuple[np.ndarray, NamedTuple]:
@@ -72,6 +74,7 @@ class Optimizer:
             kind = "a read-only array" if isinstance(params, np.ndarray) else type(params).__name__
             raise ValueError(f"params must be a writeable numpy array for step_, got {kind}; use step for a pure update")
         self._check_shapes(theta.shape)
+        self._check_state(state, theta.shape)
         if self._sliceable(theta, g, state) and _writeable_apart(theta, g, state):
             return self._update_in_slices(theta, g, state, theta, state)
         new_theta, new_state = self._step_unchecked(theta, g, state)
@@ -96,6 +99,15 @@ class Optimizer:
         if not (isinstance(new_theta, np.ndarray) and new_theta.dtype == dtype):
             new_theta = np.asarray(new_theta).astype(dtype, copy=False)
         return new_theta, new_state
+
+    def _check_state(self, state: Any, shape: Optional[tuple[int, ...]] = None) -> None:
+        """The state must be this optimizer's own (from ``init`` or a ``step``), for params of ``shape``."""
+        if type(state) is not self.state_type:
+            raise ValueError(f"state must be the {self.state_type.__name__} that {type(self).__name__}.init returns, "
+                             f"got {type(state).__name__}")
+        for name, field in zip(state._fields, state):
+            if shape is not None and isinstance(field, np.ndarray) and field.shape != shape:
+                raise ValueError(f"state.{name} has shape {field.shape}, but params have shape {shape}")
 
     def _sliceable(self, theta: np.ndarray, g: np.ndarray, state: NamedTuple) -> bool:
         """Whether ``update`` may be applied slice by slice: an elementwise optimizer with scalar

@@ -28,6 +28,7 @@ class Lion(Optimizer):
 
     hyperparameters = ("lr", "beta1", "beta2", "weight_decay")
     elementwise = True
+    state_type = LionState
 
     def __init__(self, lr: Hyper = 1e-4, beta1: Hyper = 0.9, beta2: Hyper = 0.99, weight_decay: Hyper = 0.0):
         self.lr = check_hyper("lr", lr, 0.0)

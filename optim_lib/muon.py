@@ -68,6 +68,7 @@ class Muon(Optimizer):
     """
 
     hyperparameters = ("lr", "momentum", "nesterov", "weight_decay", "ns_steps", "eps")
+    state_type = MuonState
 
     def __init__(
         self,

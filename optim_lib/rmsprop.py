@@ -28,6 +28,7 @@ class RMSprop(Optimizer):
 
     hyperparameters = ("lr", "rho", "eps")
     elementwise = True
+    state_type = RMSpropState
 
     def __init__(self, lr: Hyper = 0.01, rho: Hyper = 0.99, eps: Hyper = 1e-8):
         self.lr = check_hyper("lr", lr, 0.0)

@@ -33,6 +33,7 @@ class SGD(Optimizer):
 
     hyperparameters = ("lr",)
     elementwise = True
+    state_type = SGDState
 
     def __init__(self, lr: Hyper):
         self.lr = check_hyper("lr", lr, 0.0)
@@ -58,6 +59,7 @@ class Momentum(Optimizer):
 
     hyperparameters = ("lr", "momentum")
     elementwise = True
+    state_type = MomentumState
 
     def __init__(self, lr: Hyper, momentum: Hyper = 0.9):
         self.lr = check_hyper("lr", lr, 0.0)
@@ -85,6 +87,7 @@ class Nesterov(Optimizer):
 
     hyperparameters = ("lr", "momentum")
     elementwise = True
+    state_type = MomentumState
 
     def __init__(self, lr: Hyper, momentum: Hyper = 0.9):
         self.lr = check_hyper("lr", lr, 0.0)

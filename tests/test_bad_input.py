@@ -76,7 +76,19 @@ OPTIMIZER_CASES = [
          match=r"grad must have the shape of params \(2,\), got \(3,\)"),
     case("Optimizer.step", ol.Adam().step, np.zeros(2), np.array([1, 2]), ol.Adam().init(np.zeros(2)),
          match="grad must be a floating-point array"),
+    case("Optimizer.step", ol.Adam().step, np.zeros(2), np.zeros(2), None,
+         match="state must be the AdamState that Adam.init returns, got NoneType"),
+    case("Optimizer.step", ol.Adam().step, np.zeros(2), np.zeros(2), ol.AMSGrad().init(np.zeros(2)),
+         match="state must be the AdamState that Adam.init returns, got AMSGradState"),
+    case("Optimizer.step", ol.Momentum(lr=0.1).step, np.zeros(2), np.zeros(2), ol.Momentum(lr=0.1).init(np.zeros(3)),
+         match=r"state.b has shape \(3,\), but params have shape \(2,\)"),
+    case("Optimizer.step_", ol.SGD(lr=0.1).step_, (1.0, 2.0), np.zeros(2), ol.SGD(lr=0.1).init(np.zeros(2)),
+         match="params must be a writeable numpy array for step_, got tuple"),
+    case("Optimizer.step_", ol.RMSprop().step_, np.zeros(2), np.zeros(2), ol.RMSprop().init(np.zeros(4)),
+         match=r"state.v has shape \(4,\), but params have shape \(2,\)"),
     case("Optimizer.with_lr", ol.Adam().with_lr, -1.0, match=r"lr must be in \[0, inf\), got -1.0"),
+    case("AdaGrad.effective_lr", ol.AdaGrad().effective_lr, None,
+         match="state must be the AdaGradState that AdaGrad.init returns, got NoneType"),
 ]
 if hasattr(ol.Optimizer, "step_"):  # the in-place step
     OPTIMIZER_CASES.append(case("Optimizer.step_", ol.SGD(lr=0.1).step_, np.broadcast_to(0.0, (2,)), np.zeros(2), (),
@@ -400,7 +412,6 @@ HOOKS = {"update", "init_state"}  # an optimizer's equations: ``step`` and ``ini
 # Public callables whose bad input still escapes as another error, in files outside this change.
 KNOWN_GAPS = {
     "log_softmax": "optim_lib/data.py: log_softmax('a') raises a numpy UFuncTypeError, an empty last axis a numpy reduction error",
-    "AdaGrad.effective_lr": "optim_lib/adagrad.py: effective_lr(None) raises AttributeError",
     "Workspace.__call__": "optim_lib/data.py: a work-array cache with no checks (a negative shape is a numpy error)",
     "fresh": "optim_lib/data.py: fresh('a', -1, float) is a numpy error",
     "softmax_columns": "optim_lib/data.py: outputs of the wrong shape are a numpy broadcasting error",
