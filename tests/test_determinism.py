@@ -56,6 +56,8 @@ def test_two_executions_give_the_same_text(path, two_runs):
     first, second = two_runs[path.stem]
     errors = [t for _, ts in first for t in ts if t[0] == "error"]
     assert not errors, f"{path.name} raised: {errors}"
+    stderr = [(i, t[1][:200]) for i, ts in first for t in ts if t[0] == "stderr"]
+    assert not stderr, f"{path.name} wrote to stderr (a warning?) in cells {stderr}"
     for (i, a), (_, b) in zip(first, second):
         assert a == b, f"{path.name}, cell {i}: the text outputs differ between two runs"
     assert len(first) == len(second)
