@@ -59,20 +59,35 @@ class Slider:
         return math.sqrt(self.low * self.high) if self.log else 0.5 * (self.low + self.high)
 
     def widget(self, description: str):
+        """The ipywidgets slider. The front end snaps a value to min + k·step, so the grid is
+        laid through the default value (and inside [low, high]): the reader's first touch moves
+        from the default the chapter states, not from a neighbour it was snapped to."""
         check_str("description", description)
         import ipywidgets as w
 
         style = {"description_width": "initial"}
         if self.log:
+            lo, hi, v = math.log10(self.low), math.log10(self.high), math.log10(self.default)
+            step = (hi - lo) / 100
+            lo, hi = _grid_through(v, lo, hi, step)
             return w.FloatLogSlider(
-                value=self.default, base=10, min=math.log10(self.low), max=math.log10(self.high),
-                step=(math.log10(self.high) - math.log10(self.low)) / 100, description=description,
-                continuous_update=True, readout_format=".2g", style=style,
+                value=self.default, base=10, min=lo, max=hi, step=step, description=description,
+                continuous_update=True, readout_format=".3", style=style,
             )
+        # a round step (0.001, 0.01, ...) giving 100 to 1000 positions
+        step = 10.0 ** math.floor(math.log10((self.high - self.low) / 100))
+        lo, hi = _grid_through(self.default, self.low, self.high, step)
         return w.FloatSlider(
-            value=self.default, min=self.low, max=self.high, step=(self.high - self.low) / 100,
-            description=description, continuous_update=True, readout_format=".3g", style=style,
+            value=self.default, min=lo, max=hi, step=step,
+            description=description, continuous_update=True, readout_format=".4", style=style,
         )
+
+
+def _grid_through(value: float, low: float, high: float, step: float) -> tuple[float, float]:
+    """The ends of the grid value + k·step that lie within [low, high] (up to rounding)."""
+    below = math.floor((value - low) / step + 1e-9)
+    above = math.floor((high - value) / step + 1e-9)
+    return value - below * step, value + above * step
 
 
 def compute(

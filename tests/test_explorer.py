@@ -1,3 +1,4 @@
+import math
 """The explorer (ipywidgets) and small multiples: they build, redraw, name divergence, refuse bad input."""
 
 import matplotlib
@@ -100,3 +101,20 @@ def test_bad_slider_raises(args, message):
 def test_small_multiples_refuses_no_values():
     with pytest.raises(ValueError, match="values must hold"):
         small_multiples(ol.Rosenbrock(), lambda v: {"SGD": ol.SGD(lr=v)}, [], label="η")
+
+
+@pytest.mark.parametrize("low, high, value, log", [
+    (0.5, 0.9999, 0.999, False), (0.0, 0.99, 0.9, False), (0.05, 2.2, 1.8, False), (0.0, 0.999, 0.123, False),
+    (1e-4, 0.1, 0.01, True), (1e-3, 0.5, 0.05, True), (0.01, 2.5, 1.0, True),
+])
+def test_slider_grid_holds_the_default(low, high, value, log):
+    """The front end snaps a slider's value to min + k·step: the default (β₂ = 0.999, η = 0.01)
+    must be one of those points, or the reader's first touch silently moves it; and the grid
+    stays inside [low, high] with 100 to 1000 positions."""
+    w = Slider(low, high, value, log=log).widget("x")
+    at = math.log10(value) if log else value
+    k = (at - w.min) / w.step
+    assert abs(k - round(k)) < 1e-6
+    ends = (10**w.min, 10**w.max) if log else (w.min, w.max)
+    assert low - 1e-12 <= ends[0] and ends[1] <= high + 1e-12
+    assert 99 - 1e-6 <= (w.max - w.min) / w.step <= 1000 + 1e-6
