@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: env book test unit nbval book-check browser bench clean
+.PHONY: env book test unit nbval book-check browser lab lab-quick bench clean
 
 # MathJax is served from the built site (not a CDN), so a downloaded copy of the book typesets
 # math offline. It comes from the npm registry into _mathjax/mathjax (not committed).
@@ -47,8 +47,17 @@ book-check: env $(MATHJAX)
 browser: env
 	$(PY) tests/browser_check.py _build/html --screenshots _build/screenshots
 
+# The chapters in JupyterLab (headless Chromium): run every cell, move each explorer's sliders,
+# check that the figure redraws. `make lab` checks every chapter; `make test` three of them.
+lab: env
+	$(PY) tests/lab_check.py --screenshots _build/screenshots
+
+lab-quick: env
+	$(PY) tests/lab_check.py --quick --screenshots _build/screenshots
+
 test: unit nbval book-check
 	$(MAKE) browser
+	$(MAKE) lab-quick
 
 bench: env
 	$(PY) benchmarks/run.py
