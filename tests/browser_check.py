@@ -12,6 +12,8 @@ every page it checks that
 * math is typeset by the MathJax served from the site: every ``.math`` element holds an
   ``mjx-container`` and there is no ``mjx-merror``;
 * every ``<img>`` decodes (``naturalWidth > 0``);
+* every animation player works: scrubbing to its last frame shows another image, and the
+  image has alt text;
 * no ipywidgets output is in the static page (no ``.jupyter-widgets`` element and no
   widget-view or widget-state script): explorers must be in ``remove-cell`` cells;
 * the page weighs under 5 MB (the bytes of every resource it loaded);
@@ -75,6 +77,23 @@ WIDGETS_JS = """
 () => document.querySelectorAll(
   '.jupyter-widgets, script[type="application/vnd.jupyter.widget-view+json"], '
   + 'script[type="application/vnd.jupyter.widget-state+json"]').length
+"""
+
+# Every animation player (matplotlib's to_jshtml): scrubbing to the last frame must show another
+# image, so the static page's only controls are live ones.
+ANIMATIONS_JS = """
+() => Array.from(document.querySelectorAll('.animation')).map(a => {
+  const slider = a.querySelector('input.anim-slider'), img = a.querySelector('img');
+  if (!slider || !img) return {ok: false, why: 'no scrubber or no image'};
+  const first = img.src;
+  slider.value = slider.max;
+  slider.dispatchEvent(new Event('input'));
+  const ok = +slider.max > 0 && img.src !== first && img.src.startsWith('data:image/');
+  slider.value = 0;
+  slider.dispatchEvent(new Event('input'));
+  return {ok, why: ok ? '' : 'scrubbing to the last frame did not change the image', frames: +slider.max + 1,
+          alt: !!img.getAttribute('alt')};
+})
 """
 
 WEIGHT_JS = """
@@ -176,6 +195,12 @@ def check_page(browser, base: str, rel: str, shots: Path) -> tuple[list[str], di
     broken = page.evaluate(IMAGES_JS)
     for src in broken:
         problems.append(f"image does not decode: {src}")
+    animations = page.evaluate(ANIMATIONS_JS)
+    for k, anim in enumerate(animations):
+        if not anim["ok"]:
+            problems.append(f"animation {k + 1}: {anim['why']}")
+        elif not anim["alt"]:
+            problems.append(f"animation {k + 1} has no alt text")
     widgets = page.evaluate(WIDGETS_JS)
     if widgets:
         problems.append(f"{widgets} ipywidgets elements in the static page (tag the explorer cell remove-cell)")
@@ -188,7 +213,7 @@ def check_page(browser, base: str, rel: str, shots: Path) -> tuple[list[str], di
     for url in sorted(external):
         problems.append(f"request to another host (the book must read offline): {url}")
     context.close()
-    facts = {"weight": weight, "math": math["containers"], "images": None, "shot": shot}
+    facts = {"weight": weight, "math": math["containers"], "images": None, "shot": shot, "animations": len(animations)}
     return problems, facts
 
 
@@ -240,7 +265,8 @@ def main(argv=None) -> int:
                 except Exception as exc:  # a timeout or a crash is a failure of that page
                     problems, facts = [f"check crashed: {type(exc).__name__}: {exc}"], {"weight": 0, "math": 0}
                 status = "FAIL" if problems else "ok  "
-                print(f"{status} {rel:45s} {facts['weight'] / 1e6:5.2f} MB  {facts['math']:4d} math")
+                anims = f"  {facts['animations']} animation(s)" if facts.get("animations") else ""
+                print(f"{status} {rel:45s} {facts['weight'] / 1e6:5.2f} MB  {facts['math']:4d} math{anims}")
                 for p in problems:
                     print(f"       - {p}")
                 failures += bool(problems)
