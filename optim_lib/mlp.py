@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ._checks import check_int
-from .data import _check_data, log_softmax
+from .data import _Workspace, _check_data, _fresh, _softmax_columns, _with_ones_row
 from .problems import Problem
 
 
@@ -22,6 +22,11 @@ class MLP(Problem):
     J(θ) = −(1/n) Σᵢ log softmax(logitsᵢ)_{yᵢ}. ``sizes`` lists the layer widths, input first
     and classes last, e.g. (64, 32, 10). θ packs, layer by layer, W (in × out, row-major) then c.
     The gradient is backpropagation, written for a leading batch of parameter sets.
+
+    Computed with the examples as columns and each bias as the weight of a constant input: with
+    h̃ = [h; 1ᵀ] and the layer matrix [Wₗ; cₗ] (a view of θ), hₗ = tanh([Wₗ; cₗ]ᵀ h̃ₗ₋₁), of shape
+    (…, width, n), from h₀ = Xᵀ. Backpropagation, from δ_L = (Pᵀ − Yᵀ)/n at the logits:
+    ∂J/∂[Wₗ; cₗ] = h̃ₗ₋₁ δₗᵀ and δₗ₋₁ = (Wₗ δₗ) ⊙ (1 − hₗ₋₁²).
     """
 
     def __init__(self, X: object, y: object, sizes: Sequence[int] = (64, 32, 10)):
@@ -40,7 +45,10 @@ class MLP(Problem):
         self.name = "MLP " + "-".join(str(s) for s in self.sizes)
         self.start = tuple(0.0 for _ in range(self.dim))
         self.minima = np.zeros((0, self.dim))
-        self._Y = np.eye(self.sizes[-1])[self.y]
+        self._XT1 = _with_ones_row(self.X.T)  # h̃₀ = [Xᵀ; 1ᵀ], (in + 1, n)
+        self._YT = np.eye(self.sizes[-1])[:, self.y]  # (classes, n): the one-hot labels as columns
+        self._columns = np.arange(self.n)
+        self._work = _Workspace()
         self._cache = None
 
     def init_params(self, seed: int = 0, batch: Sequence[int] = ()) -> np.ndarray:
@@ -54,62 +62,84 @@ class MLP(Problem):
             parts.append(np.zeros((*batch, b)))
         return np.concatenate(parts, axis=-1)
 
-    def _unpack(self, theta):
+    def _layers(self, theta):
+        """The layer matrices [Wₗ; cₗ], each (…, in + 1, out): views of θ, which packs W then c."""
         layers, i = [], 0
         for a, b in self._shapes:
-            W = theta[..., i : i + a * b].reshape(*theta.shape[:-1], a, b)
-            i += a * b
-            layers.append((W, theta[..., i : i + b]))
-            i += b
+            layers.append(theta[..., i : i + (a + 1) * b].reshape(*theta.shape[:-1], a + 1, b))
+            i += (a + 1) * b
         return layers
 
-    def _forward(self, theta, X):
-        if X is self.X and self._cache is not None and self._cache[0].shape == theta.shape and np.array_equal(self._cache[0], theta):
-            return self._cache[1]  # the runner asks for J(θ) then ∇J(θ) at the same θ: reuse the forward pass
-        if X is not self.X:
-            return self._forward_uncached(theta, X)
-        theta = theta.copy()  # the cached layers are views of this private copy
-        self._cache = (theta, self._forward_uncached(theta, X))
-        return self._cache[1]
+    def _forward(self, theta, XT1, buffer=_fresh):
+        """The forward pass on the examples XT1 = [Xᵀ; 1ᵀ]: (hs, layers, Zᵀ, log Pᵀ, Pᵀ).
 
-    def _forward_uncached(self, theta, X):
-        hs = [np.broadcast_to(X, (*theta.shape[:-1], *X.shape))]
-        layers = self._unpack(theta)
-        for W, c in layers[:-1]:
-            hs.append(np.tanh(hs[-1] @ W + c[..., None, :]))
-        W, c = layers[-1]
-        return hs, layers, hs[-1] @ W + c[..., None, :]
+        hs = [h̃₀, …, h̃_{L−1}], each (…, width + 1, n) with its row of ones; the logits Zᵀ, log
+        softmax and softmax are (…, classes, n). ``buffer(name, shape, dtype)`` gives the arrays
+        the results go to.
+        """
+        batch, n = theta.shape[:-1], XT1.shape[-1]
+        dtype = np.result_type(theta, XT1)
+        layers = self._layers(theta)
+        hs = [XT1]
+        for l, Wc in enumerate(layers[:-1]):
+            width = Wc.shape[-1]
+            h = buffer(f"h{l + 1}", (*batch, width + 1, n), dtype)
+            h[..., width, :] = 1.0
+            a = np.matmul(np.swapaxes(Wc, -1, -2), hs[-1], out=h[..., :width, :])  # Wₗᵀ hₗ₋₁ + cₗ
+            np.tanh(a, out=a)
+            hs.append(h)
+        z = np.matmul(np.swapaxes(layers[-1], -1, -2), hs[-1], out=buffer("z", (*batch, self.sizes[-1], n), dtype))
+        log_p, p = buffer("log_p", z.shape, dtype), buffer("p", z.shape, dtype)
+        _softmax_columns(z, log_p, p)
+        return hs, layers, z, log_p, p
+
+    def _train_forward(self, theta):
+        """``_forward`` on the training set, in work arrays, kept for the next call at the same θ.
+
+        The runner asks for J(θ) and then ∇J(θ) at the same θ, and both need this pass.
+        """
+        if self._cache is not None and self._cache[0].shape == theta.shape and np.array_equal(self._cache[0], theta):
+            return self._cache[1]
+        self._cache = None  # the work arrays are about to be overwritten
+        theta = theta.copy()  # the cached layers are views of this private copy
+        self._cache = (theta, self._forward(theta, self._XT1, self._work))
+        return self._cache[1]
 
     def logits(self, theta, X=None):
         """The network's outputs before the softmax for every row of X; shape (..., n, classes)."""
         theta = self._theta(theta)
-        X = self.X if X is None else _check_data(X, np.zeros(len(np.asarray(X)), int), self.sizes[-1])[0]
-        return self._forward(theta, X)[2]
+        if X is None:
+            z = self._train_forward(theta)[2]
+        else:
+            X = _check_data(X, np.zeros(len(np.asarray(X)), int), self.sizes[-1])[0]
+            z = self._forward(theta, _with_ones_row(X.T))[2]
+        return np.swapaxes(z, -1, -2).copy()
 
     def value(self, theta):
         theta = self._theta(theta)
-        lp = log_softmax(self._forward(theta, self.X)[2])
-        return -np.mean(np.sum(lp * self._Y, axis=-1), axis=-1)
+        log_p = self._train_forward(theta)[3]
+        return -np.mean(log_p[..., self.y, self._columns], axis=-1)  # −(1/n) Σᵢ log P_{yᵢ, i}
 
     def grad(self, theta):
         theta = self._theta(theta)
-        hs, layers, z = self._forward(theta, self.X)
-        delta = (np.exp(log_softmax(z)) - self._Y) / self.n  # ∂J/∂logits
-        grads = []
-        for k in range(len(layers) - 1, -1, -1):
-            W, _ = layers[k]
-            gW = np.swapaxes(hs[k], -1, -2) @ delta
-            grads.append((gW, delta.sum(axis=-2)))
-            if k > 0:
-                delta = (delta @ np.swapaxes(W, -1, -2)) * (1.0 - hs[k] ** 2)  # back through tanh
-        flat = []
-        for gW, gc in reversed(grads):
-            flat += [gW.reshape(*theta.shape[:-1], -1), gc]
-        return np.concatenate(flat, axis=-1)
+        hs, layers, _, _, p = self._train_forward(theta)
+        delta = np.subtract(p, self._YT, out=self._work("delta", p.shape, p.dtype))  # δ_L = ∂J/∂Zᵀ
+        delta /= self.n
+        g = np.empty((*theta.shape[:-1], self.dim), dtype=delta.dtype)
+        g_layers = self._layers(g)
+        for l in range(len(layers) - 1, -1, -1):
+            np.matmul(hs[l], np.swapaxes(delta, -1, -2), out=g_layers[l])  # ∂J/∂[Wₗ; cₗ] = h̃ₗ₋₁ δₗᵀ
+            if l > 0:  # back through tanh: δₗ₋₁ = (Wₗ δₗ) ⊙ (1 − hₗ₋₁²)
+                h = hs[l][..., :-1, :]
+                back = np.matmul(layers[l][..., :-1, :], delta, out=self._work(f"back{l}", h.shape, delta.dtype))
+                slope = np.square(h, out=self._work(f"slope{l}", h.shape, delta.dtype))
+                back *= np.subtract(1.0, slope, out=slope)
+                delta = back
+        return g
 
     def accuracy(self, theta, X, y):
         """Fraction of rows of X classified as their label y; shape (...)."""
         X, y = _check_data(X, y, self.sizes[-1])
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} columns, got {X.shape[1]}")
-        return np.mean(np.argmax(self._forward(self._theta(theta), X)[2], axis=-1) == y, axis=-1)
+        return np.mean(np.argmax(self._forward(self._theta(theta), _with_ones_row(X.T))[2], axis=-2) == y, axis=-1)
