@@ -25,7 +25,7 @@ import numpy as np
 from ._checks import check_broadcast, check_float_array, check_params_grad
 
 
-SLICE_BYTES = 64 * 1024  # per array and slice: the temporaries fit the cache, below malloc's mmap threshold
+SLICE_BYTES = 512 * 1024  # per array and slice: update()'s temporaries stay in the CPU caches (measured best)
 SLICED_MIN_BYTES = 2 * 1024 * 1024  # smaller arrays are updated in one piece
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # from this size on, the slices are shared among threads
 
