@@ -34,8 +34,11 @@ book: env $(MATHJAX)
 unit: env
 	$(PY) -m pytest tests -q -rs
 
+# Every chapter re-executed and compared with its stored outputs, one notebook per CPU core
+# (--dist loadfile keeps a notebook's cells together and in order on one worker).
+NBVAL := -m pytest --nbval --nbval-current-env -q -p no:cacheprovider -n auto --dist loadfile
 nbval: env
-	$(PY) -m pytest --nbval --nbval-current-env -q -p no:cacheprovider $(NOTEBOOKS)
+	$(PY) $(NBVAL) $(NOTEBOOKS)
 
 book-check: env $(MATHJAX)
 	rm -rf _build/html _build/.doctrees
