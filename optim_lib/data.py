@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_float_array, check_hyper, check_int
+from ._checks import check_float_array, check_int, check_scalar
 from .problems import Problem
 
 
@@ -73,8 +73,21 @@ def _check_data(X: object, y: object, n_classes: int) -> tuple[np.ndarray, np.nd
     return X, y
 
 
+def _check_inputs(X: object, n_features: int) -> np.ndarray:
+    """Inputs to evaluate a trained model on: a finite float (n, n_features) matrix."""
+    X = check_float_array("X", X)
+    if X.ndim != 2 or X.shape[1] != n_features:
+        raise ValueError(f"X must be an (n, {n_features}) matrix of inputs, got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must be finite")
+    return X
+
+
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax over the last axis, computed stably."""
+    """log softmax over the last axis, computed stably: z − max z − log Σ exp(z − max z)."""
+    z = check_float_array("z", z)
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"z must have a non-empty last axis (the classes), got shape {z.shape}")
     z = z - np.max(z, axis=-1, keepdims=True)
     return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
 
@@ -142,7 +155,7 @@ class LogisticRegression(Problem):
     def __init__(self, X: object, y: object, n_classes: int = 10, l2: float = 0.0):
         self.n_classes = check_int("n_classes", n_classes, 2)
         self.X, self.y = _check_data(X, y, self.n_classes)
-        self.l2 = check_hyper("l2", l2, 0.0)
+        self.l2 = check_scalar("l2", l2, 0.0)
         self.n, self.n_features = self.X.shape
         self.dim = self.n_features * self.n_classes + self.n_classes
         self.name = "logistic regression"
@@ -169,7 +182,7 @@ class LogisticRegression(Problem):
         if X is None:
             return np.swapaxes(self._train_softmax(theta)[0], -1, -2).copy()
         W, c = self._unpack(theta)
-        return check_float_array("X", X) @ W + c[..., None, :]
+        return _check_inputs(X, self.n_features) @ W + c[..., None, :]
 
     def _train_softmax(self, theta):
         """(Zᵀ, log Pᵀ, Pᵀ) on the training set, each (…, classes, n).

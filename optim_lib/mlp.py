@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from ._checks import check_int
-from .data import _Workspace, _check_data, _fresh, _softmax_columns, _with_ones_row
+from .data import _Workspace, _check_data, _check_inputs, _fresh, _softmax_columns, _with_ones_row
 from .problems import Problem
 
 
@@ -30,6 +30,8 @@ class MLP(Problem):
     """
 
     def __init__(self, X: object, y: object, sizes: Sequence[int] = (64, 32, 10)):
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+            raise ValueError(f"sizes must be a sequence of layer widths, like (64, 32, 10), got {sizes!r}")
         sizes = tuple(sizes)
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output width, got {sizes!r}")
@@ -54,6 +56,8 @@ class MLP(Problem):
     def init_params(self, seed: int = 0, batch: Sequence[int] = ()) -> np.ndarray:
         """Glorot-uniform weights and zero biases, shape (*batch, dim), from ``default_rng(seed)``."""
         rng = np.random.default_rng(check_int("seed", seed, 0))
+        if isinstance(batch, (str, bytes)) or not isinstance(batch, Sequence):
+            raise ValueError(f"batch must be a tuple of batch sizes, like (4,) or (), got {batch!r}")
         batch = tuple(check_int("batch", b, 1) for b in batch)
         parts = []
         for a, b in self._shapes:
@@ -111,7 +115,7 @@ class MLP(Problem):
         if X is None:
             z = self._train_forward(theta)[2]
         else:
-            X = _check_data(X, np.zeros(len(np.asarray(X)), int), self.sizes[-1])[0]
+            X = _check_inputs(X, self.sizes[0])
             z = self._forward(theta, _with_ones_row(X.T))[2]
         return np.swapaxes(z, -1, -2).copy()
 
