@@ -7,6 +7,7 @@
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import optim_lib as ol
 from optim_lib import base
@@ -143,3 +144,23 @@ def test_default_slices_are_used_for_a_large_model():
     for g in grads:
         theta, state = opt.step_(theta, g, state)
     np.testing.assert_array_equal(theta, ref)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(ELEMENTWISE),
+    n=st.integers(2048, 12_000),
+    dtype=st.sampled_from([np.float32, np.float64]),
+    lr=st.floats(1e-4, 1.0),
+    seed=st.integers(0, 2**16),
+)
+def test_any_size_dtype_and_lr_slices_to_the_same_numbers(small_slices, name, n, dtype, lr, seed):
+    opt = getattr(ol, name)(**{**HYPER.get(name, {}), "lr": lr})
+    theta0, grads = problem(n, dtype, seed)
+    ref, _ = whole(opt, theta0.copy(), grads[:2])
+    theta, state = theta0.copy(), opt.init(theta0)
+    sliced = opt._sliceable(theta, grads[0], state)
+    for g in grads[:2]:
+        theta, state = opt.step_(theta, g, state)
+    np.testing.assert_array_equal(theta, ref)
+    assert sliced == (theta0.nbytes >= base.SLICED_MIN_BYTES)
