@@ -105,6 +105,18 @@ WEIGHT_JS = """
 """
 
 
+def missing_chromium(check: str):
+    """None when Debian's Chromium is installed. Otherwise say loudly that ``check`` was
+    SKIPPED (or FAILED, when REQUIRE_BROWSER=1 as in CI) and return the exit code to use."""
+    if Path(CHROMIUM).exists():
+        return None
+    required = os.environ.get("REQUIRE_BROWSER") == "1"
+    verdict = "FAILED (REQUIRE_BROWSER=1)" if required else "SKIPPED"
+    msg = f"{check} {verdict}: {CHROMIUM} not found (apt-get install chromium to run it)."
+    print("=" * len(msg), msg, "=" * len(msg), sep="\n")
+    return 1 if required else 0
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the test log readable
         pass
@@ -238,12 +250,9 @@ def main(argv=None) -> int:
     root = Path(args.html).resolve()
     shots = Path(args.screenshots) if args.screenshots else root.parent / "screenshots"
 
-    if not Path(CHROMIUM).exists():
-        required = os.environ.get("REQUIRE_BROWSER") == "1"
-        verdict = "FAILED (REQUIRE_BROWSER=1)" if required else "SKIPPED"
-        msg = f"Browser check {verdict}: {CHROMIUM} not found (apt-get install chromium to run it)."
-        print("=" * len(msg), msg, "=" * len(msg), sep="\n")
-        return 1 if required else 0
+    missing = missing_chromium("Browser check")
+    if missing is not None:
+        return missing
     if not (root / "index.html").exists():
         print(f"Browser check: no built book at {root} (run the book build first)")
         return 1

@@ -30,9 +30,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from browser_check import CHROMIUM, LAUNCH_ARGS, missing_chromium  # the same browser, started the same way
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 QUICK = ["gradient_descent", "lr_schedules", "muon"]
 
 # Every explorer output (the outermost widget box holding sliders and an Output), numbered in
@@ -190,12 +190,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     stems = QUICK if args.quick else (args.chapters or chapters_with_explorers())
 
-    if not Path(CHROMIUM).exists():
-        required = os.environ.get("REQUIRE_BROWSER") == "1"
-        verdict = "FAILED (REQUIRE_BROWSER=1)" if required else "SKIPPED"
-        msg = f"JupyterLab check {verdict}: {CHROMIUM} not found (apt-get install chromium to run it)."
-        print("=" * len(msg), msg, "=" * len(msg), sep="\n")
-        return 1 if required else 0
+    missing = missing_chromium("JupyterLab check")
+    if missing is not None:
+        return missing
     from playwright.sync_api import sync_playwright
 
     shots = Path(args.screenshots)
