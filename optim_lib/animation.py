@@ -29,7 +29,8 @@ import numpy as np
 
 from ._checks import check_hyper, check_int
 from .base import Optimizer
-from .plotting import color, contour
+from .explorer import _excess_loss, _panels
+from .plotting import color
 from .problems import Problem
 from .runner import Trajectory, run
 
@@ -103,10 +104,8 @@ def sweep_frames(
 
     fig = Figure(figsize=figsize, dpi=dpi)
     canvas = FigureCanvasAgg(fig)
-    ax_c, ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-    contour(ax_c, problem, levels=18, resolution=120)
-    j_star = problem.min_value if len(problem.minima) else 0.0
-    gaps = {name: np.maximum(tr.losses - j_star, 1e-16) for name, tr in runs.items()}
+    ax_c, ax_l = _panels(fig, problem)
+    gaps = {name: _excess_loss(problem, tr.losses) for name, tr in runs.items()}
     finite = np.concatenate([g[np.isfinite(g)] for g in gaps.values()])
     bottom = max(float(finite.min()) / 2, 1e-16) if finite.size else 1e-16
     # up to 100× the starting gap: a diverging run leaves through the top (its frame names the step)
@@ -116,16 +115,12 @@ def sweep_frames(
         c = color(name)
         line, = ax_c.plot([], [], "-", color=c, lw=1.5, label=name, animated=True)
         end, = ax_c.plot([], [], "s", color=c, ms=4, animated=True)
-        loss, = ax_l.semilogy([], [], color=c, lw=1.5, animated=True)
+        loss, = ax_l.plot([], [], color=c, lw=1.5, animated=True)
         ax_l.plot([], [], color=c, lw=1.5, label=name)  # the legend's entry, drawn with the background
         artists[name] = (line, end, loss)
     ax_c.plot(*_start(problem, start), "o", color="#444444", ms=4)
     ax_l.set_xlim(0, steps)
     ax_l.set_ylim(bottom, top)
-    ax_c.set_xlabel(r"$\theta_1$")
-    ax_c.set_ylabel(r"$\theta_2$")
-    ax_l.set_xlabel("step $t$")
-    ax_l.set_ylabel(r"$J(\theta_t) - J^*$")
     ax_l.legend(loc="upper right", fontsize=8)
     title = fig.suptitle("", fontsize=10, animated=True)
     fig.tight_layout(rect=(0, 0, 1, 0.93))

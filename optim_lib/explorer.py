@@ -116,6 +116,25 @@ def _check_named(name: str, mapping: object, kind: type, what: str) -> None:
             raise ValueError(f"{name}[{key!r}] must be {what}, got {value!r}")
 
 
+def _panels(fig, problem: Problem):
+    """The explorers' two panels in ``fig``: the contours of ``problem`` with θ₁, θ₂ axes (left)
+    and an empty log axis for J(θ_t) − J* against the step t (right). Returns (left, right)."""
+    ax_c, ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    contour(ax_c, problem, levels=20, resolution=120)
+    ax_l.set_yscale("log")
+    ax_c.set_xlabel(r"$\theta_1$")
+    ax_c.set_ylabel(r"$\theta_2$")
+    ax_l.set_xlabel("step $t$")
+    ax_l.set_ylabel(r"$J(\theta_t) - J^*$")
+    return ax_c, ax_l
+
+
+def _excess_loss(problem: Problem, losses: np.ndarray) -> np.ndarray:
+    """J(θ_t) − J*, floored at 1e-16 for the log axis (J* = 0 when the minimum is unknown)."""
+    j_star = problem.min_value if len(problem.minima) else 0.0
+    return np.maximum(losses - j_star, 1e-16)
+
+
 def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = "") -> None:
     """Draw paths on the contour (left) and J(θ_t) − J* (right) into ``fig``: the draw half.
 
@@ -127,19 +146,12 @@ def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = 
     _check_runs(runs)
     check_str("title", title, optional=True)
     fig.clear()
-    ax_c, ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-    contour(ax_c, problem, levels=20, resolution=120)
-    j_star = problem.min_value if len(problem.minima) else 0.0
+    ax_c, ax_l = _panels(fig, problem)
     lines = []
     for name, tr in runs.items():
         path(ax_c, tr.path, label=name, name=name)
-        gap = np.maximum(tr.losses - j_star, 1e-16)
-        ax_l.semilogy(gap, color=color(name), lw=1.5, label=name)
+        ax_l.plot(_excess_loss(problem, tr.losses), color=color(name), lw=1.5, label=name)
         lines.append(tr.status(name))
-    ax_c.set_xlabel(r"$\theta_1$")
-    ax_c.set_ylabel(r"$\theta_2$")
-    ax_l.set_xlabel("step $t$")
-    ax_l.set_ylabel(r"$J(\theta_t) - J^*$")
     ax_l.legend(loc="upper right", fontsize=8)
     ax_c.set_title(title or problem.name, fontsize=10)
     ax_l.set_title("\n".join(lines), fontsize=8)
@@ -162,9 +174,7 @@ class _LiveFigure:
     def __init__(self, fig, problem: Problem, names: Sequence[str]):
         self.fig = fig
         self.problem = problem
-        self.ax_c, self.ax_l = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-        contour(self.ax_c, problem, levels=20, resolution=120)
-        self.j_star = problem.min_value if len(problem.minima) else 0.0
+        self.ax_c, self.ax_l = _panels(fig, problem)
         self.artists = {}
         for name in names:
             c = color(name)
@@ -173,11 +183,6 @@ class _LiveFigure:
             last, = self.ax_c.plot([], [], "s", color=c, ms=4)
             loss, = self.ax_l.plot([], [], color=c, lw=1.5, label=name)
             self.artists[name] = (line, first, last, loss)
-        self.ax_l.set_yscale("log")
-        self.ax_c.set_xlabel(r"$\theta_1$")
-        self.ax_c.set_ylabel(r"$\theta_2$")
-        self.ax_l.set_xlabel("step $t$")
-        self.ax_l.set_ylabel(r"$J(\theta_t) - J^*$")
         self.ax_l.legend(loc="upper right", fontsize=8)
         self.ax_c.set_title(problem.name, fontsize=10)
         self.status = self.ax_l.set_title("", fontsize=8)
@@ -193,7 +198,7 @@ class _LiveFigure:
             ok = np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
             end = xy[ok][-1:] if ok.any() else xy[:0]
             last.set_data(end[:, 0], end[:, 1])
-            gap = np.maximum(tr.losses - self.j_star, 1e-16)
+            gap = _excess_loss(self.problem, tr.losses)
             loss.set_data(np.arange(gap.shape[0]), gap)
             fin = gap[np.isfinite(gap)]
             if fin.size:
