@@ -11,7 +11,9 @@ from .adadelta import AdaDelta
 from .adagrad import AdaGrad
 from .adam import Adam, AdamW, AMSGrad, NAdam
 from .base import Optimizer
+from .glued import Number, format_number, glue_number, number
 from .lion import Lion
+from .measure import GridBest, GridEdgeError, Spread, first_crossing, grid_best, seed_spread, steps_to_stay_below
 from .muon import Muon, newton_schulz
 from .problems import (
     Beale,
@@ -58,4 +60,15 @@ __all__ = [
     "Trajectory",
     "run",
     "schedules",
+    "Number",
+    "number",
+    "format_number",
+    "glue_number",
+    "steps_to_stay_below",
+    "first_crossing",
+    "grid_best",
+    "GridBest",
+    "GridEdgeError",
+    "seed_spread",
+    "Spread",
 ]
