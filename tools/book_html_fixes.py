@@ -16,6 +16,11 @@
    1.5 MB script that swaps each icon for an SVG. The fonts alone draw every icon of the page,
    so the script is dropped: each page is 1.5 MB lighter, and animations fit the budget.
 
+5. myst-nb draws every pasted glue value bold, so numbers stood out of light captions and
+   broke at their minus sign or exponent. Pasted numbers are set in the surrounding weight and
+   never break across lines (optim_lib.glued already joins a number's parts with no-break
+   spaces; ``nowrap`` keeps a line break out of the number itself).
+
 The browser check (tests/browser_check.py) fails on console errors and on pages over 5 MB.
 """
 
@@ -60,8 +65,18 @@ def _drop_fontawesome_js(app, exception):
             page.write_text(lighter, encoding="utf-8")
 
 
+# "html body" outranks myst-nb's own rule, which the page loads after this one
+PASTED_CSS = "html body span.pasted-text { font-weight: inherit; white-space: nowrap; }"
+
+
+def _add_pasted_css(app, pagename, templatename, context, doctree):
+    # one small style element in the page head, ahead of the stylesheets
+    context["metatags"] = context.get("metatags", "") + f"\n<style>{PASTED_CSS}</style>"
+
+
 def setup(app):
     app.add_js_file(None, body=MODE_FIX, priority=1)
+    app.connect("html-page-context", _add_pasted_css)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("build-finished", _drop_fontawesome_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
