@@ -219,7 +219,9 @@ class Explorer:
     """
 
     def __init__(self, widget, redraw, figure=None):
-        if not hasattr(widget, "_repr_mimebundle_"):
+        import ipywidgets as w
+
+        if not isinstance(widget, w.Widget):
             raise ValueError(f"widget must be an ipywidgets widget, got {widget!r}")
         if not callable(redraw):
             raise ValueError(f"redraw must be a function, got {redraw!r}")
@@ -228,7 +230,16 @@ class Explorer:
         self.figure = figure  # the matplotlib figure the sliders redraw
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if hasattr(self.widget, "_repr_mimebundle_"):  # ipywidgets 8
+            bundle = self.widget._repr_mimebundle_(**kwargs)
+        else:  # ipywidgets 7 (Colab's): the view that its Widget._ipython_display_ would show
+            bundle = {
+                "application/vnd.jupyter.widget-view+json": {
+                    "version_major": 2,
+                    "version_minor": 0,
+                    "model_id": self.widget.model_id,
+                }
+            }
         bundle["text/plain"] = "Explorer: run this notebook in Jupyter, Binder or Colab to use the sliders."
         return bundle
 
