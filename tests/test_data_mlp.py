@@ -70,34 +70,36 @@ def test_split_is_deterministic_and_disjoint():
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make,match",
     [
-        lambda s: LogisticRegression(s.X_train, s.y_train[:-1]),
-        lambda s: LogisticRegression(s.X_train, s.y_train + 10),
-        lambda s: LogisticRegression(s.X_train, s.y_train.astype(float)),
-        lambda s: LogisticRegression(s.X_train[0], s.y_train),
-        lambda s: LogisticRegression(s.X_train, s.y_train, l2=-1.0),
-        lambda s: LogisticRegression(s.X_train, s.y_train, n_classes=1),
-        lambda s: MLP(s.X_train, s.y_train, (64,)),
-        lambda s: MLP(s.X_train, s.y_train, (63, 10)),
-        lambda s: MLP(s.X_train, s.y_train, (64, 0, 10)),
-        lambda s: MLP(s.X_train, s.y_train, (64, 1)),
-        lambda s: MLP(np.full_like(s.X_train, np.nan), s.y_train),
-        lambda s: MLP(s.X_train, s.y_train).init_params(seed=-1),
-        lambda s: MLP(s.X_train, s.y_train).grad(np.zeros(5)),
-        lambda s: LogisticRegression(s.X_train, s.y_train).value(np.zeros((2, 3))),
-        lambda s: LogisticRegression(s.X_train, s.y_train).accuracy(np.zeros(650), s.X_test[:, :5], s.y_test),
+        (lambda s: LogisticRegression(s.X_train, s.y_train[:-1]), r"y must be an integer vector of length 60, got shape \(59,\)"),
+        (lambda s: LogisticRegression(s.X_train, s.y_train + 10), r"labels must be in \[0, 9\], got range \[10, 19\]"),
+        (lambda s: LogisticRegression(s.X_train, s.y_train.astype(float)), r"y must be an integer vector .* dtype float64"),
+        (lambda s: LogisticRegression(s.X_train[0], s.y_train), r"X must be a non-empty \(n, features\) matrix, got shape \(64,\)"),
+        (lambda s: LogisticRegression(s.X_train, s.y_train, l2=-1.0), r"l2 must be in \[0, inf\), got -1.0"),
+        (lambda s: LogisticRegression(s.X_train, s.y_train, n_classes=1), r"n_classes must be in \[2, inf\), got 1"),
+        (lambda s: MLP(s.X_train, s.y_train, (64,)), r"sizes needs at least an input and an output width, got \(64,\)"),
+        (lambda s: MLP(s.X_train, s.y_train, (63, 10)), r"X has 64 columns but sizes\[0\] is 63"),
+        (lambda s: MLP(s.X_train, s.y_train, (64, 0, 10)), r"sizes\[1\] must be in \[1, inf\), got 0"),
+        (lambda s: MLP(s.X_train, s.y_train, (64, 1)), r"the output width \(number of classes\) must be at least 2, got 1"),
+        (lambda s: MLP(np.full_like(s.X_train, np.nan), s.y_train), "X must be finite"),
+        (lambda s: MLP(s.X_train, s.y_train).init_params(seed=-1), r"seed must be in \[0, inf\), got -1"),
+        (lambda s: MLP(s.X_train, s.y_train).grad(np.zeros(5)), r"theta must have shape \(\.\.\., 2410\) for MLP 64-32-10, got \(5,\)"),
+        (lambda s: LogisticRegression(s.X_train, s.y_train).value(np.zeros((2, 3))),
+         r"theta must have shape \(\.\.\., 650\) for logistic regression, got \(2, 3\)"),
+        (lambda s: LogisticRegression(s.X_train, s.y_train).accuracy(np.zeros(650), s.X_test[:, :5], s.y_test),
+         "X must have 64 columns, got 5"),
     ],
 )
-def test_bad_input_raises_value_error(split, make):
-    with pytest.raises(ValueError):
+def test_bad_input_raises_value_error(split, make, match):
+    with pytest.raises(ValueError, match=match):
         make(split)
 
 
 def test_bad_split_arguments():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"n_train must be in \[1, 1796\], got 0"):
         load_digits_split(0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"seed must be in \[0, inf\), got -2"):
         load_digits_split(100, seed=-2)
 
 

@@ -85,7 +85,7 @@ def test_regions():
     assert not qt.heavy_ball_is_complex(0.1, 0.25, 1.0)
     assert qt.heavy_ball_radius(qt.heavy_ball_stable_lr(0.5, 1.0) * 0.999, 0.5, 1.0) < 1
     assert qt.heavy_ball_radius(qt.heavy_ball_stable_lr(0.5, 1.0) * 1.001, 0.5, 1.0) > 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"ell must be in \(0, 1\], got 0.0"):
         qt.gd_optimal(0.0, 1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="method must be 'gd', 'heavy_ball' or 'nesterov', got 'adam'"):
         qt.quadratic_radius("adam", 1.0, 0.0, [1.0])
