@@ -183,7 +183,7 @@ def test_defaults_are_torchs():
     assert ol.AdaDelta().get_hyperparameters() == {"lr": 1.0, "rho": 0.9, "eps": 1e-6}
     assert ol.Adam().get_hyperparameters() == {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
     assert ol.Momentum(0.1).momentum == 0.9 and ol.Nesterov(0.1).momentum == 0.9
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'lr'"):
         ol.SGD()  # the learning rate of plain SGD has no default, as in the book's contract
 
 
