@@ -16,27 +16,36 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from required import require  # noqa: E402
 
 import optim_lib as ol  # noqa: E402
-from optim_lib import data, explorer, mlp, muon, plotting, problems, quadratic_theory, runner, schedules  # noqa: E402
+from optim_lib import data, explorer, glued, measure, mlp, muon, plotting, problems, quadratic_theory, runner, schedules  # noqa: E402
 from optim_lib import quadratic_theory as qt  # noqa: E402
 from optim_lib import schedules as S  # noqa: E402
 from optim_lib.explorer import Explorer, Slider  # noqa: E402
 
-COVERED = set()  # qualified names of the callables the tables below exercise
+ROWS = []  # (target, fn, args, kwargs, match): every row of the tables below
 
 
 def case(target, fn, *args, match, **kwargs):
-    """One row: calling ``fn(*args, **kwargs)`` must raise ValueError matching ``match``."""
-    COVERED.add(target)
+    """One row: calling ``fn(*args, **kwargs)`` must raise ValueError matching ``match``, and the
+    ValueError must come out of ``target`` (the public callable the row is about)."""
+    ROWS.append((target, fn, args, kwargs, match))
     return pytest.param(fn, args, kwargs, match, id=f"{target}-{match[:40]}")
 
 
 def check_raises(fn, args, kwargs, match):
+    """Call ``fn``; it must raise ValueError matching ``match``. Returns the code object of the
+    public entry point the error came out of: the first frame of the traceback outside this
+    file (a row's lambda or helper lives here; what it calls does not)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a RuntimeWarning on the way to the error is a failure too
-        with pytest.raises(ValueError, match=match):
+        with pytest.raises(ValueError, match=match) as excinfo:
             fn(*args, **kwargs)
+    tb = excinfo.tb
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return None if tb is None else tb.tb_frame.f_code
 
 
 # --- optimizers: constructors, init, step ------------------------------------------------------
@@ -365,7 +374,7 @@ EXPLORER_CASES = [
 
 @pytest.mark.parametrize("fn,args,kwargs,match", EXPLORER_CASES)
 def test_bad_explorer_input_raises(fn, args, kwargs, match):
-    pytest.importorskip("ipywidgets")
+    require("ipywidgets")
     try:
         check_raises(fn, args, kwargs, match)
     finally:
@@ -412,16 +421,72 @@ DATA_CASES += [
 
 @pytest.mark.parametrize("fn,args,kwargs,match", DATA_CASES)
 def test_bad_data_input_raises(fn, args, kwargs, match):
-    pytest.importorskip("sklearn")
+    require("sklearn")
+    check_raises(fn, args, kwargs, match)
+
+
+# --- numbers for the prose and shared measurements ----------------------------------------------
+
+AXIS3 = np.array([0.1, 0.2, 0.3])
+MEASURE_CASES = [
+    case("format_number", ol.format_number, "1", match="value must be a real number, got '1'"),
+    case("format_number", ol.format_number, True, match="value must be a real number, got True"),
+    case("format_number", ol.format_number, np.array([1.0, 2.0]), match="value must be a real number, got array"),
+    case("format_number", ol.format_number, float("nan"), match="value must not be NaN"),
+    case("format_number", ol.format_number, 1.0, ".3x", match=r"fmt must be one of '.Ng', '.Nf', '.Ne', '.N%'"),
+    case("format_number", ol.format_number, 1.0, "3g", match=r"fmt must be one of .*, got '3g'"),
+    case("format_number", ol.format_number, 1.0, None, match=r"fmt must be one of .*, got None"),
+    case("number", ol.number, None, match="value must be a real number, got None"),
+    case("number", ol.number, 0.5, "%", match=r"fmt must be one of .*, got '%'"),
+    case("glue_number", ol.glue_number, "", 1.0, match="name must be a non-empty string, got ''"),
+    case("glue_number", ol.glue_number, None, 1.0, match="name must be a non-empty string, got None"),
+    case("glue_number", ol.glue_number, "x", "1.0", match="value must be a real number, got '1.0'"),
+    case("glue_number", ol.glue_number, "x", 1.0, ".3", match=r"fmt must be one of .*, got '.3'"),
+    case("steps_to_stay_below", ol.steps_to_stay_below, 1.0, 0.5, match="losses must have at least one dimension, got a scalar"),
+    case("steps_to_stay_below", ol.steps_to_stay_below, [], 0.5, match="losses must not be empty"),
+    case("steps_to_stay_below", ol.steps_to_stay_below, [1.0, 0.1], np.nan, match="target must be finite"),
+    case("steps_to_stay_below", ol.steps_to_stay_below, [1.0, 0.1], "a", match="target must be a real number"),
+    case("steps_to_stay_below", ol.steps_to_stay_below, ["a", "b"], 0.5, match="losses must be a real number or an array of real numbers"),
+    case("steps_to_stay_below", ol.steps_to_stay_below, [[1.0], [1.0, 2.0]], 0.5, match="losses must be a real number or an array"),
+    case("first_crossing", ol.first_crossing, np.zeros(0), 0.5, match="losses must not be empty"),
+    case("first_crossing", ol.first_crossing, [1.0, 0.1], np.array([0.5, 0.2]), match="target must be a single real number"),
+    case("first_crossing", ol.first_crossing, 2.0, 0.5, match="losses must have at least one dimension"),
+    case("grid_best", ol.grid_best, np.ones((3, 3)), [AXIS3], match=r"axes must be a list of 2 arrays \(one per axis of values\)"),
+    case("grid_best", ol.grid_best, np.ones(3), None, match="axes must be a list of 1 arrays"),
+    case("grid_best", ol.grid_best, np.ones((3, 3)), [AXIS3, np.arange(4.0)], match=r"axes\[1\] must be 1-D with 3 points, got shape \(4,\)"),
+    case("grid_best", ol.grid_best, np.ones(3), [AXIS3], names=["a", "b"], match="names must have 1 entries, got 2"),
+    case("grid_best", ol.grid_best, np.ones(3), [AXIS3], names=[1], match="names must be a string, got 1"),
+    case("grid_best", ol.grid_best, np.full(3, np.nan), [AXIS3], match="values must have at least one finite entry: every run diverged"),
+    case("grid_best", ol.grid_best, np.ones(3), [AXIS3], rtol=-1.0, match=r"rtol must be in \[0, inf\), got -1.0"),
+    case("grid_best", ol.grid_best, np.ones(3), [AXIS3], atol=np.nan, match="atol must be finite"),
+    case("grid_best", ol.grid_best, np.ones(3), [AXIS3], lower_is_better="yes", match="lower_is_better must be True or False, got 'yes'"),
+    case("grid_best", ol.grid_best, np.ones(3), [AXIS3], allow_edge=1, match="allow_edge must be True or False, got 1"),
+    # a best on the grid's edge is a GridEdgeError, a ValueError that names the axis and the point
+    case("grid_best", ol.grid_best, np.array([1.0, 2.0, 3.0]), [AXIS3], names=["lr"],
+         match=r"the best value sits on the edge of the grid: lr = 0.1 is the first of its 3 points"),
+    case("seed_spread", ol.seed_spread, [], match="values must not be empty"),
+    case("seed_spread", ol.seed_spread, [np.nan, np.nan], match="values must have at least one finite entry"),
+    case("seed_spread", ol.seed_spread, np.ones((2, 3)), match=r"values must hold one result per seed along axis -1, got shape \(2, 3\)"),
+    case("seed_spread", ol.seed_spread, np.ones((1, 3)), axis=5, match=r"axis must be in \[-2, 1\]"),
+    case("seed_spread", ol.seed_spread, np.ones((1, 3)), axis="a", match="axis must be an integer"),
+    case("seed_spread", ol.seed_spread, ["a"], match="values must be a real number or an array of real numbers"),
+]
+
+
+@pytest.mark.parametrize("fn,args,kwargs,match", MEASURE_CASES)
+def test_bad_measure_input_raises(fn, args, kwargs, match):
     check_raises(fn, args, kwargs, match)
 
 
 # --- every public callable has a row -----------------------------------------------------------
 
-MODULES = [problems, schedules, runner, explorer, plotting, quadratic_theory, data, mlp, muon]
+MODULES = [problems, schedules, runner, explorer, plotting, quadratic_theory, data, mlp, muon, glued, measure]
 # Public names that are hooks behind a checked entry point (classes and functions without
 # arguments are left out automatically: they take no input).
 NOT_INPUT = {"Problem.value", "Problem.grad"}  # abstract; every concrete problem's own are covered
+# Records that a checked function returns (grid_best, seed_spread, number): their constructors
+# are not an entry point for input.
+RESULTS = {"GridBest", "Spread", "Number"}
 HOOKS = {"update", "init_state"}  # an optimizer's equations: ``step`` and ``init`` check their input
 # Public callables whose bad input still escapes as another error, in files outside this change.
 KNOWN_GAPS: dict[str, str] = {}  # public callables without a row yet, with what happens now
@@ -438,7 +503,7 @@ def _public_callables():
     found = set()
 
     def add_class(cls):
-        if issubclass(cls, tuple):  # NamedTuple records (states, Split): no behaviour to check
+        if issubclass(cls, (tuple, BaseException)):  # NamedTuple records (states, Split), errors: no input
             return
         if _takes_input(cls):
             found.add(cls.__name__)
@@ -465,11 +530,78 @@ def _public_callables():
             found.add(name)
     for cls in OPTIMIZERS:  # methods an optimizer defines besides the base class's
         add_class(cls)
-    return found - NOT_INPUT
+    return found - NOT_INPUT - RESULTS
+
+
+def _code(obj):
+    """The code object that runs first when ``obj`` is called (a class: its __init__)."""
+    if inspect.isclass(obj):
+        obj = obj.__init__
+    obj = getattr(obj, "__func__", obj)  # classmethods, bound methods
+    obj = inspect.unwrap(obj)
+    return getattr(obj, "__code__", None)
+
+
+def _namespace():
+    """Every public class and function by the name a row uses ('run', 'Adam', 'Optimizer.step')."""
+    names = {}
+    for mod in [*MODULES, ol]:
+        for name, obj in vars(mod).items():
+            if not name.startswith("_") and (inspect.isclass(obj) or inspect.isfunction(obj)):
+                names.setdefault(name, obj)
+    return names
+
+
+def _resolve(qualname):
+    """The code object behind a row's target or a public callable's name (inherited methods too)."""
+    names = _namespace()
+    head, _, attr = qualname.partition(".")
+    obj = names[head]
+    return _code(getattr(obj, attr) if attr else obj)
+
+
+def _run_row(fn, args, kwargs, match):
+    fig, ax = plt.subplots()
+    try:
+        args = tuple(ax if a is AX else ax.figure if a is FIG else a for a in args)
+        return check_raises(fn, args, kwargs, match)
+    finally:
+        plt.close("all")
 
 
 def test_every_public_callable_has_a_bad_input_row():
+    """Counts the callables the rows actually call: every row is run, the public entry point
+    its ValueError came out of is read from the traceback, and it must be the row's target."""
+    require("ipywidgets")
+    require("sklearn")
+    mislabelled, covered = [], set()
+    for target, fn, args, kwargs, match in ROWS:
+        try:
+            code = _run_row(fn, args, kwargs, match)
+        except (Exception, pytest.fail.Exception) as exc:  # the row's own test reports it in full
+            mislabelled.append(f"row {target!r} ({match[:40]!r}) fails: {str(exc).splitlines()[0][:120]}")
+            continue
+        if code is None or code != _resolve(target):
+            where = "this file" if code is None else f"{code.co_name} ({code.co_filename}:{code.co_firstlineno})"
+            mislabelled.append(f"row {target!r} ({match[:40]!r}) raised from {where}")
+        else:
+            covered.add(code)
+    assert not mislabelled, "rows that fail or whose ValueError does not come from their target:\n" + "\n".join(mislabelled)
     public = _public_callables()
-    missing = public - COVERED - set(KNOWN_GAPS)
+    missing = {name for name in public - set(KNOWN_GAPS) if _resolve(name) not in covered}
     assert not missing, f"public callables without a bad-input test: {sorted(missing)}"
-    assert not set(KNOWN_GAPS) & COVERED, "a known gap has a passing row now: remove it from KNOWN_GAPS"
+    assert not {n for n in KNOWN_GAPS if _resolve(n) in covered}, "a known gap has a passing row now: remove it from KNOWN_GAPS"
+
+
+def test_the_entry_point_is_the_callable_a_row_calls():
+    """The coverage check reads the callable from the traceback, so a row cannot be labelled
+    with a callable it never reaches."""
+    code = check_raises(lambda: ol.run(ol.SGD(lr=0.1), ol.Rosenbrock(), np.zeros(2), -1), (), {}, "steps must be in")
+    assert code is _resolve("run") and code is not _resolve("SGD")
+    assert check_raises(ol.SGD, (), {"lr": -1.0}, "lr must be in") is _resolve("SGD")
+    # a method inherited from a base class resolves to the base's code, under either name
+    assert check_raises(ol.Adam().with_lr, (-1.0,), {}, "lr must be in") is _resolve("Optimizer.with_lr")
+    assert _resolve("Adam.with_lr") is _resolve("Optimizer.with_lr")
+    # an error raised by numpy itself, called straight from a row, is not optim_lib's entry point
+    code = check_raises(lambda: np.zeros(2).reshape(3), (), {}, "cannot reshape")
+    assert code not in {_resolve(n) for n in _public_callables()}

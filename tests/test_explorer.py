@@ -9,10 +9,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from required import require  # noqa: E402
+
+require("ipywidgets")  # REQUIRE_WIDGETS=1 (set by .ci/run) turns the skip into a failure
+
 import optim_lib as ol  # noqa: E402
 from optim_lib.explorer import Explorer, Slider, compute, draw, explorer, small_multiples  # noqa: E402
-
-pytest.importorskip("ipywidgets")
 
 SPEC = {
     "Adam": (ol.Adam, {"lr": Slider(1e-3, 0.5, 0.05, log=True), "beta1": Slider(0.0, 0.99, 0.9)}),
