@@ -1,4 +1,4 @@
-"""The comparison setting for AMSGrad, AdamW, NAdam and Muon (and the numpy Lion reference).
+"""The comparison setting for AMSGrad, AdamW, NAdam and Muon.
 
 Mirrors tests/oracle.py: the same 5-parameter objective for the vector optimizers, and for
 Muon (2-D parameters only) a 4×6 / 6×4 matrix objective whose gradient depends on the
@@ -153,22 +153,5 @@ def optim_lib_trajectory(name: str, seed: int) -> np.ndarray:
     out = [theta]
     for _ in range(STEPS):
         theta, state = opt.step(theta, grad(theta), state)
-        out.append(theta)
-    return np.array(out)
-
-
-def lion_reference(theta, grads_fn, steps, lr, b1, b2, wd):
-    """optax's ``scale_by_lion`` + ``add_decayed_weights`` + ``scale_by_learning_rate`` transcribed
-    to numpy (optax and jax are not installed here): u = −lr (sign(b1 m + (1−b1) g) + wd θ),
-    θ ← θ + u, m ← b2 m + (1−b2) g, with m_0 = 0 and sign(0) = 0."""
-    m = np.zeros_like(theta)
-    out = [theta]
-    for _ in range(steps):
-        g = grads_fn(theta)
-        updates = np.sign(b1 * m + (1.0 - b1) * g)  # scale_by_lion (mode 'hard')
-        m = b2 * m + (1.0 - b2) * g
-        updates = updates + wd * theta  # add_decayed_weights
-        updates = -lr * updates  # scale_by_learning_rate
-        theta = theta + updates  # apply_updates
         out.append(theta)
     return np.array(out)

@@ -8,9 +8,10 @@
   float64 transcription of the same loop (tests/oracle_beyond.py), so the comparison is of the
   rest of torch's rule (EMA buffer, Nesterov lerp, lr adjustment, decay) plus the iteration's
   arithmetic, and holds to rtol 1e-10.
-- Lion: torch.optim has no Lion. It is tested against hand-computed steps and against a numpy
-  transcription of optax's ``lion`` (scale_by_lion + add_decayed_weights + scale_by_learning_rate);
-  optax itself is not installed, and jax is not installed for it.
+- Lion: torch.optim has no Lion. It is tested against hand-computed steps and against
+  lion-pytorch (``lion_pytorch.Lion``, the paper's Algorithm 2 in torch: decay θ by 1 − ηλ, step
+  by −η sign(β₁ m + (1 − β₁) g), then m ← β₂ m + (1 − β₂) g), a third-party implementation that
+  .ci/run installs pinned, beside torch, as a test oracle (REQUIRE_TORCH=1 requires it too).
 """
 
 import os
@@ -159,21 +160,36 @@ def test_lion_hand_steps():
     np.testing.assert_allclose(s.m, [0.99 * 0.03 - 0.01, 0.01, 0.99 * -0.002])
 
 
+def _lion_pytorch():
+    _torch()
+    if os.environ.get("REQUIRE_TORCH") == "1":
+        import lion_pytorch  # an ImportError fails the test: .ci/run installs it with torch
+
+        return lion_pytorch
+    return pytest.importorskip("lion_pytorch")
+
+
 @pytest.mark.parametrize("seed", oracle.SEEDS)
-def test_lion_matches_numpy_transcription_of_optax(seed):
+def test_lion_matches_lion_pytorch(seed):
+    torch, lion_pytorch = _torch(), _lion_pytorch()
     rng = np.random.default_rng(300 + seed)
     hp = {"lr": float(rng.uniform(1e-3, 0.05)), "beta1": float(rng.uniform(0.5, 0.99)),
           "beta2": float(rng.uniform(0.9, 0.999)), "weight_decay": float(rng.uniform(0.0, 1.0))}
     theta = oracle.start(seed)
-    expected = ob.lion_reference(theta, oracle.grad, ob.STEPS, hp["lr"], hp["beta1"], hp["beta2"], hp["weight_decay"])
+    p = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
+    ref = lion_pytorch.Lion([p], lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), weight_decay=hp["weight_decay"])
     opt = ol.Lion(**hp)
     s = opt.init(theta)
-    out = [theta]
+    ours, theirs = [theta], [theta]
     for _ in range(ob.STEPS):
+        p.grad = torch.from_numpy(oracle.grad(p.detach().numpy().copy()))
+        ref.step()
+        theirs.append(p.detach().numpy().copy())
         theta, s = opt.step(theta, oracle.grad(theta), s)
-        out.append(theta)
-    np.testing.assert_allclose(np.array(out), expected, rtol=1e-12, atol=1e-14)
-    assert np.max(np.abs(expected[-1] - expected[0])) > 0.1
+        ours.append(theta)
+    np.testing.assert_allclose(np.array(ours), np.array(theirs), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(s.m, ref.state[p]["exp_avg"].numpy(), rtol=1e-12, atol=1e-14)
+    assert np.max(np.abs(ours[-1] - ours[0])) > 0.1  # the runs went somewhere
 
 
 def test_newton_schulz_keeps_singular_vectors_and_pushes_values_towards_one():

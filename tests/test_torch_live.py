@@ -35,22 +35,34 @@ def test_golden_files_are_current(name):
     np.testing.assert_allclose(stored, live, rtol=1e-12, atol=1e-14)
 
 
-def test_a_wrong_convention_is_detected():
-    """The tolerance can tell conventions apart: ε inside the root differs from torch's Adam."""
-    import torch as t
+def _trajectory(opt, seed):
+    theta = oracle.start(seed)
+    state = opt.init(theta)
+    out = [theta]
+    for _ in range(oracle.STEPS):
+        theta, state = opt.step(theta, oracle.grad(theta), state)
+        out.append(theta)
+    return np.array(out)
+
+
+def test_a_wrong_convention_in_optim_lib_is_detected():
+    """The tolerance of the live comparison tells conventions apart: optim_lib's own Adam.update,
+    with one slip (ε inside the root, Keras's placement) compiled into an Adam subclass, fails it,
+    while the unchanged Adam passes it on the same run."""
+    import inspect
+    import textwrap
+
+    from optim_lib import adam as adam_module
+
+    source = textwrap.dedent(inspect.getsource(adam_module.Adam.update))
+    slipped = source.replace("np.sqrt(v_hat) + self.eps", "np.sqrt(v_hat + self.eps)")
+    assert slipped != source, "Adam.update no longer has the line this test changes"
+    namespace = {}
+    exec(compile(slipped, adam_module.__file__, "exec"), dict(vars(adam_module)), namespace)
+    SlippedAdam = type("SlippedAdam", (adam_module.Adam,), {"update": namespace["update"]})
 
     hp = oracle.hyperparameters("Adam", 0)
-    p = t.tensor(oracle.start(0), dtype=t.float64)
-    p.requires_grad_(True)
-    opt = t.optim.Adam([p], lr=hp["lr"], betas=(hp["beta1"], hp["beta2"]), eps=hp["eps"])
-    theta = oracle.start(0)
-    m = v = np.zeros_like(theta)
-    for k in range(1, 51):
-        g = oracle.grad(theta)
-        opt.zero_grad()
-        p.grad = t.from_numpy(oracle.grad(p.detach().numpy().copy()))
-        opt.step()
-        m = hp["beta1"] * m + (1 - hp["beta1"]) * g
-        v = hp["beta2"] * v + (1 - hp["beta2"]) * g**2
-        theta = theta - hp["lr"] * (m / (1 - hp["beta1"] ** k)) / np.sqrt(v / (1 - hp["beta2"] ** k) + hp["eps"])
-    assert not np.allclose(theta, p.detach().numpy(), rtol=1e-10, atol=1e-12)
+    theirs = oracle.torch_trajectory("Adam", 0)
+    np.testing.assert_allclose(_trajectory(adam_module.Adam(**hp), 0), theirs, rtol=1e-10, atol=1e-12)
+    slipped_run = _trajectory(SlippedAdam(**hp), 0)
+    assert not np.allclose(slipped_run, theirs, rtol=1e-10, atol=1e-12)
