@@ -1,6 +1,7 @@
 """Benchmarks of optim_lib against its targets (``make bench``).
 
-Prints one table (figure, measured, target, PASS/FAIL) and writes ``benchmarks/results.md``.
+Prints one table (figure, measured, target, PASS/FAIL) and writes ``benchmarks/results.md``;
+exits 1 when any row is FAIL (a failed nbval run is a FAIL whatever its time).
 
 * step time of each optimizer vs torch.optim (CPU, its default single-tensor path, all cores)
   on 2 parameters (``step``, target ≤ 0.3× torch) and on 10⁷ float32 parameters (``step_``,
@@ -206,10 +207,10 @@ def bench_nbval() -> None:
             if case.find("failure") is not None or case.find("error") is not None:
                 failed.add(stem)
     row(f"nbval, whole book ({len(chapters)} chapters, one pytest run on {_cpus()} cores)"
-        f"{'' if r.returncode == 0 else ' (FAILED)'}", f"{total:.1f} s", "≤ 120 s", total <= 120)
+        f"{'' if r.returncode == 0 else ' (FAILED)'}", f"{total:.1f} s", "≤ 120 s", total <= 120 and r.returncode == 0)
     row("  the chapters' times added up (one core's worth)", f"{sum(per.values()):.1f} s", "reported", None)
     for stem, dt in sorted(per.items(), key=lambda kv: -kv[1]):
-        row(f"  nbval {stem}{' (FAILED)' if stem in failed else ''}", f"{dt:.1f} s", "≤ 30 s", dt <= 30)
+        row(f"  nbval {stem}{' (FAILED)' if stem in failed else ''}", f"{dt:.1f} s", "≤ 30 s", dt <= 30 and stem not in failed)
 
 
 def _cpus() -> int:
@@ -248,7 +249,7 @@ def main() -> int:
         lines += ["", f"{len(fails)} of {sum(r[3] != 'n/a' for r in ROWS)} checked figures miss their target.", ""]
         (ROOT / "benchmarks" / "results.md").write_text("\n".join(lines))
     print(f"\n{len(fails)} figure(s) miss their target")
-    return 0
+    return 1 if fails else 0  # a FAIL row fails `make bench`
 
 
 if __name__ == "__main__":
