@@ -35,6 +35,8 @@ from .problems import Problem
 from .runner import Trajectory, run
 
 _PLAYER_IMAGE = re.compile(r'<img id="_anim_img[0-9a-f]+">')
+_PLAYER_SLIDER = re.compile(r'<input id="_anim_slider[0-9a-f]+"')
+SLIDER_LABEL = "Animation frame"  # the scrubber's accessible name (the player gives it none)
 _CDN_STYLESHEET = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*"\s*/?>\s*')
 MAX_FRAMES = 48
 MAX_HTML_BYTES = 1_500_000  # per animation; a page (theme, MathJax, figures) stays under 5 MB
@@ -194,7 +196,8 @@ def to_html(anim, *, alt: str, max_bytes: int = MAX_HTML_BYTES, mode: str = "onc
     size budget: over ``max_bytes`` is an error, not a heavy page. ``mode`` is the player's
     default: "once", "loop" or "reflect". ``frame_format`` "jpeg" makes frames about three times
     smaller than "png", for pictures dense with contour lines. ``alt`` describes the animation
-    for readers who cannot see it (it becomes the player image's alt text).
+    for readers who cannot see it (it becomes the player image's alt text); the scrubber is
+    labelled "Animation frame" for screen readers and voice control (WCAG 4.1.2).
 
     matplotlib's player links Font Awesome 4 from a CDN for its button icons; the link is
     dropped, so the page reads offline: the book's theme (and Jupyter) provide Font Awesome."""
@@ -211,6 +214,7 @@ def to_html(anim, *, alt: str, max_bytes: int = MAX_HTML_BYTES, mode: str = "onc
     with matplotlib.rc_context({"animation.frame_format": frame_format}):
         html = _CDN_STYLESHEET.sub("", anim.to_jshtml(default_mode=mode))
     html = _PLAYER_IMAGE.sub(lambda m: f'{m.group(0)[:-1]} alt="{escape(alt, quote=True)}">', html, count=1)
+    html = _PLAYER_SLIDER.sub(lambda m: f'{m.group(0)} aria-label="{SLIDER_LABEL}"', html, count=1)
     size = len(html.encode())
     if size > max_bytes:
         raise ValueError(

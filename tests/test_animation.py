@@ -72,6 +72,7 @@ def test_to_html_is_a_player_and_keeps_to_the_budget():
     assert 'type="range"' in html  # the scrubber
     assert "http://" not in html and "https://" not in html  # nothing from a CDN: the page reads offline
     assert re.search(r'<img id="_anim_img[0-9a-f]+" alt="SGD paths">', html)
+    assert re.search(r'<input id="_anim_slider[0-9a-f]+" aria-label="Animation frame" type="range"', html)
     assert len(html.encode()) <= animation.MAX_HTML_BYTES
     with pytest.raises(ValueError, match=r"over max_bytes = 0.00 MB: use fewer frames"):
         to_html(anim, alt="SGD paths", max_bytes=1000)
