@@ -51,6 +51,7 @@ portability: env
 book-check: env $(MATHJAX)
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PY) tests/numbering_check.py _build/html
 
 # Every page of the built book in headless Chromium (console errors, failed requests, MathJax,
 # images, no widget output, page weight, screenshots in _build/screenshots). Prints SKIPPED
