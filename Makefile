@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: env book test unit nbval portability book-check browser lab lab-quick bench clean
+.PHONY: env book test unit nbval portability book-check browser lab lab-quick bench clean colab sync binder lock
 
 # MathJax is served from the built site (not a CDN), so a downloaded copy of the book typesets
 # math offline. It comes from the npm registry into _mathjax/mathjax (not committed).
@@ -66,6 +66,54 @@ lab: env
 
 lab-quick: env
 	$(PY) tests/lab_check.py --quick --screenshots _build/screenshots
+
+# The chapters on Colab's versions (tests/colab_pins.txt). .venv-colab is made once from the pins
+# and what the chapters' install cell adds (tests/colab_check.py --install runs that cell), and
+# remade when the pins, the cell or pyproject.toml change; optim_lib is reinstalled into it when
+# its code changes. Then every chapter with an explorer runs from first cell to last.
+COLAB_VENV := .venv-colab
+COLAB_PY   := $(COLAB_VENV)/bin/python
+$(COLAB_VENV)/.installed: tests/colab_pins.txt tools/sync_install_cell.py pyproject.toml
+	rm -rf $(COLAB_VENV)
+	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_PY) -m pip install --quiet -r tests/colab_pins.txt
+	$(COLAB_PY) tests/colab_check.py --install
+	@touch $@
+
+$(COLAB_VENV)/.optim_lib: $(COLAB_VENV)/.installed $(wildcard optim_lib/*.py)
+	$(COLAB_PY) tests/colab_check.py --reinstall-library
+	@touch $@
+
+colab: $(COLAB_VENV)/.optim_lib
+	$(COLAB_PY) tests/colab_check.py
+
+# Every chapter's install cell, written from _config.yml's repository url and branch.
+sync: env
+	$(PY) tools/sync_install_cell.py
+
+# Binder installs binder/requirements.txt: exact pins compiled by pip-compile from the ranges of
+# binder/requirements.in (`make lock` refreshes them, on the Python of binder/runtime.txt).
+# pip-compile writes the repository as an absolute file:// URL; Binder needs `-e .`.
+lock: env
+	@test "python-$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$$(cat binder/runtime.txt)" \
+	  || { echo "make lock: compile with the Python of binder/runtime.txt ($$(cat binder/runtime.txt))"; exit 1; }
+	$(PY) -m pip install --quiet "pip-tools>=7.4,<8"
+	$(VENV)/bin/pip-compile --quiet --upgrade --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --custom-compile-command "make lock" --output-file binder/requirements.txt binder/requirements.in
+	sed -i 's|^-e file://.*$$|-e .|' binder/requirements.txt
+
+# A venv made from binder/requirements.txt alone, as Binder makes its image, remade when the
+# file's hash changes; a chapter with an explorer runs in it from first cell to last.
+BINDER_VENV := .venv-binder
+BINDER_STAMP := $(BINDER_VENV)/.installed-$(shell sha256sum binder/requirements.txt | cut -c1-16)
+$(BINDER_STAMP):
+	rm -rf $(BINDER_VENV)
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r binder/requirements.txt
+	@touch $@
+
+binder: $(BINDER_STAMP)
+	$(BINDER_VENV)/bin/python tests/binder_check.py
 
 test: unit nbval portability book-check
 	$(MAKE) browser
