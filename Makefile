@@ -98,8 +98,8 @@ lock: env
 	@test "python-$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$$(cat binder/runtime.txt)" \
 	  || { echo "make lock: compile with the Python of binder/runtime.txt ($$(cat binder/runtime.txt))"; exit 1; }
 	$(PY) -m pip install --quiet "pip-tools>=7.4,<8"
-	$(VENV)/bin/pip-compile --quiet --upgrade --strip-extras --no-emit-index-url --no-emit-find-links \
-	  --custom-compile-command "make lock" --output-file binder/requirements.txt binder/requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --upgrade --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file binder/requirements.txt binder/requirements.in
 	sed -i 's|^-e file://.*$$|-e .|' binder/requirements.txt
 
 # A venv made from binder/requirements.txt alone, as Binder makes its image, remade when the
