@@ -116,6 +116,8 @@ binder: $(BINDER_STAMP)
 	$(BINDER_VENV)/bin/python tests/binder_check.py
 
 test: unit nbval portability book-check
+	$(MAKE) colab
+	$(MAKE) binder
 	$(MAKE) browser
 	$(MAKE) lab-quick
 
