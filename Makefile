@@ -72,10 +72,13 @@ lab-quick: env
 # remade when the pins, the cell or pyproject.toml change; optim_lib is reinstalled into it when
 # its code changes. Then every chapter with an explorer runs from first cell to last.
 COLAB_VENV := .venv-colab
+# Colab runs Python 3.12: `rm -rf .venv-colab; make colab COLAB_PYTHON=python3.12` checks on it
+# (tried: the install cell, gradient_descent and which_optimizer pass). The default is python3.
+COLAB_PYTHON ?= $(PYTHON)
 COLAB_PY   := $(COLAB_VENV)/bin/python
 $(COLAB_VENV)/.installed: tests/colab_pins.txt tools/sync_install_cell.py pyproject.toml
 	rm -rf $(COLAB_VENV)
-	$(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_PY) -m pip install --quiet -r tests/colab_pins.txt
 	$(COLAB_PY) tests/colab_check.py --install
 	@touch $@
