@@ -11,6 +11,9 @@ NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # math offline. It comes from the npm registry into _mathjax/mathjax (not committed).
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _mathjax/mathjax/tex-chtml.js
+# axe-core, the accessibility engine the browser check runs on every page, from the npm registry.
+AXE_VERSION := 4.14.1
+AXE := _build/npm/axe-core-$(AXE_VERSION)/axe.min.js
 
 # (Re)create the environment when it is missing or older than requirements.txt / pyproject.toml.
 $(STAMP): requirements.txt pyproject.toml
@@ -26,6 +29,12 @@ $(MATHJAX):
 	cd _build/npm && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null
 	rm -rf _mathjax/mathjax && mkdir -p _mathjax/mathjax
 	tar xzf _build/npm/mathjax-$(MATHJAX_VERSION).tgz -C _mathjax/mathjax --strip-components=2 package/es5
+
+$(AXE):
+	@mkdir -p _build/npm
+	cd _build/npm && npm pack --silent axe-core@$(AXE_VERSION) > /dev/null
+	rm -rf $(dir $(AXE)) && mkdir -p $(dir $(AXE))
+	tar xzf _build/npm/axe-core-$(AXE_VERSION).tgz -C $(dir $(AXE)) --strip-components=1 package/axe.min.js
 
 book: env $(MATHJAX)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
@@ -53,11 +62,39 @@ book-check: env $(MATHJAX)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	$(PY) tests/numbering_check.py _build/html
 
+# The PDF edition: the whole book as one PDF through Jupyter Book's LaTeX (xelatex; fonts, the
+# bbm shim and box titles in tools/latex), built afresh, then checked by tests/pdf_check.py
+# (page count, no unresolved reference, no missing glyph). The next book build copies it into
+# the site as optim-book.pdf and links it from every page's download menu. The LaTeX it needs
+# comes from Debian's packages (about 400 MB), installed when a tool or font is missing.
+PDF := _build/pdf/_build/latex/optim-book.pdf
+LATEX_DEBS := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk \
+  tex-gyre texlive-xetex fonts-freefont-otf fonts-dejavu-core poppler-utils
+.PHONY: pdf latex-deps
+
+latex-deps:
+	@missing=; for tool in xelatex latexmk pdftotext pdfinfo fc-list; do \
+	  command -v $$tool > /dev/null || missing=1; done; \
+	{ fc-list | grep -q "FreeSerif" && fc-list | grep -q "DejaVu Sans Mono"; } 2>/dev/null || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  echo "make pdf: installing LaTeX from Debian's packages: $(LATEX_DEBS)"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends $(LATEX_DEBS); \
+	fi
+
+pdf: env $(MATHJAX) latex-deps
+	rm -rf _build/pdf
+	$(VENV)/bin/jupyter-book build . --builder pdflatex --path-output _build/pdf -W -n --keep-going
+	$(PY) tests/pdf_check.py $(PDF)
+
 # Every page of the built book in headless Chromium (console errors, failed requests, MathJax,
-# images, no widget output, page weight, screenshots in _build/screenshots). Prints SKIPPED
-# when /usr/bin/chromium is missing; .ci/run installs it and sets REQUIRE_BROWSER=1.
-browser: env
-	$(PY) tests/browser_check.py _build/html --screenshots _build/screenshots
+# images, no widget output, page weight, axe-core's WCAG 2.1 AA rules in light and dark mode,
+# screenshots in _build/screenshots). Prints SKIPPED when /usr/bin/chromium is missing; .ci/run
+# installs it and sets REQUIRE_BROWSER=1. BROWSER_FLAGS=--require-pdf (make test) also requires
+# the PDF edition's link on every page and the file behind it.
+browser: env $(AXE)
+	$(PY) tests/browser_check.py _build/html --axe $(AXE) --screenshots _build/screenshots $(BROWSER_FLAGS)
 
 # The chapters in JupyterLab (headless Chromium): run every cell, move each explorer's sliders,
 # check that the figure redraws. `make lab` checks every chapter; `make test` three of them.
@@ -118,10 +155,11 @@ $(BINDER_STAMP):
 binder: $(BINDER_STAMP)
 	$(BINDER_VENV)/bin/python tests/binder_check.py
 
-test: unit nbval portability book-check
+# pdf before book-check: the site is built with the fresh PDF in it.
+test: unit nbval portability pdf book-check
 	$(MAKE) colab
 	$(MAKE) binder
-	$(MAKE) browser
+	$(MAKE) browser BROWSER_FLAGS=--require-pdf
 	$(MAKE) lab-quick
 
 bench: env

@@ -17,6 +17,12 @@ every page it checks that
 * no ipywidgets output is in the static page (no ``.jupyter-widgets`` element and no
   widget-view or widget-state script): explorers must be in ``remove-cell`` cells;
 * the page weighs under 5 MB (the bytes of every resource it loaded);
+* with ``--axe PATH`` (``make browser`` passes the pinned axe-core from the npm registry), the
+  page has no serious or critical violation of axe-core's WCAG 2.1 A and AA rules (tags wcag2a,
+  wcag2aa, wcag21a, wcag21aa), in the theme's light mode and again, for colour contrast, in its
+  dark mode (``data-theme="dark"``);
+* with ``--require-pdf`` (``make test``), the page links to the PDF edition (``optim-book.pdf``
+  at the site's root), and the site serves that file as a PDF;
 
 and saves a full-page screenshot under ``_build/screenshots/``. Requests to other hosts are
 reported (the book should read offline) and blocked, so the check needs no network.
@@ -96,6 +102,36 @@ ANIMATIONS_JS = """
 })
 """
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_IMPACTS = ("serious", "critical")
+# Runs axe-core (injected into the page) in the given colour mode; the serious and critical
+# violations, each with its first few elements. Dark mode re-checks colour contrast only: the
+# other rules do not depend on colours.
+AXE_JS = """
+async ([mode, tags, impacts]) => {
+  const root = document.documentElement;
+  let options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+  if (mode) {
+    root.dataset.mode = mode;
+    root.dataset.theme = mode;
+    await new Promise(r => setTimeout(r, 250));
+    options = {runOnly: {type: 'rule', values: ['color-contrast']}, resultTypes: ['violations']};
+  }
+  const result = await axe.run(document, options);
+  return result.violations.filter(v => impacts.includes(v.impact)).map(v => ({
+    id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': '
+      + (n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 220)),
+  }));
+}
+"""
+
+PDF_NAME = "optim-book.pdf"
+PDF_LINKS_JS = """
+(name) => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)
+  .filter(h => h.split('#')[0].endsWith('/' + name))
+"""
+
 WEIGHT_JS = """
 () => {
   const nav = performance.getEntriesByType('navigation').map(e => e.encodedBodySize || e.transferSize || 0);
@@ -154,7 +190,22 @@ def _redirect_target(base: str, rel: str):
     return (_ROOT / Path(rel).parent / m.group(1).split("#")[0]).exists()
 
 
-def check_page(browser, base: str, rel: str, shots: Path) -> tuple[list[str], dict]:
+def check_accessibility(page, axe: Path) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 AA violations in light mode, then the colour
+    contrast ones in dark mode."""
+    page.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    problems = []
+    for mode in ("", "dark"):
+        for v in page.evaluate(AXE_JS, [mode, AXE_TAGS, list(AXE_IMPACTS)]):
+            where = f" ({mode} mode)" if mode else ""
+            problems.append(f"accessibility{where}: {v['impact']} {v['id']} ({v['help']}), "
+                            f"{v['count']} element(s)")
+            problems.extend(f"    {n}" for n in v["nodes"])
+    return problems
+
+
+def check_page(browser, base: str, rel: str, shots: Path, axe: Path | None = None,
+               require_pdf: bool = False) -> tuple[list[str], dict]:
     """Open one page; return (problems, facts)."""
     problems: list[str] = []
     redirect = _redirect_target(base, rel)
@@ -224,6 +275,14 @@ def check_page(browser, base: str, rel: str, shots: Path) -> tuple[list[str], di
         problems.append(f"page weight {weight / 1e6:.2f} MB exceeds {MAX_PAGE_BYTES / 1e6:.2f} MB")
     for url in sorted(external):
         problems.append(f"request to another host (the book must read offline): {url}")
+    if require_pdf:
+        links = page.evaluate(PDF_LINKS_JS, PDF_NAME)
+        if not links:
+            problems.append(f"no link to the PDF edition ({PDF_NAME})")
+        elif any(link.split("#")[0] != f"{base}/{PDF_NAME}" for link in links):
+            problems.append(f"a PDF link points elsewhere than the site's {PDF_NAME}: {links}")
+    if axe is not None:
+        problems.extend(check_accessibility(page, axe))
     context.close()
     facts = {"weight": weight, "math": math["containers"], "images": None, "shot": shot, "animations": len(animations)}
     return problems, facts
@@ -246,7 +305,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("html", nargs="?", default="_build/html")
     ap.add_argument("--screenshots", default=None, help="default: <html>/../screenshots")
+    ap.add_argument("--axe", default=None, help="axe-core's axe.min.js: check every page's accessibility")
+    ap.add_argument("--require-pdf", action="store_true",
+                    help=f"every page must link to the site's {PDF_NAME}, which must be a PDF")
     args = ap.parse_args(argv)
+    axe = Path(args.axe) if args.axe else None
+    if axe is not None and not axe.is_file():
+        print(f"Browser check: no axe-core at {axe} (make browser fetches it)")
+        return 1
     root = Path(args.html).resolve()
     shots = Path(args.screenshots) if args.screenshots else root.parent / "screenshots"
 
@@ -265,12 +331,25 @@ def main(argv=None) -> int:
     failures = 0
     t0 = time.perf_counter()
     todo = pages(root)
+    if axe is None:
+        print("Browser check: accessibility not checked (no --axe; make browser passes it)")
+    if args.require_pdf:  # the file behind every page's link, as the site serves it
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"{base}/{PDF_NAME}", timeout=30) as resp:
+                served = resp.status == 200 and resp.read().startswith(b"%PDF-")
+        except OSError:
+            served = False
+        print(f"{'ok  ' if served else 'FAIL'} {PDF_NAME:45s} "
+              + ("the PDF edition" if served else "not in the site (make pdf, then the book build)"))
+        failures += not served
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
             for rel in todo:
                 try:
-                    problems, facts = check_page(browser, base, rel, shots)
+                    problems, facts = check_page(browser, base, rel, shots, axe, args.require_pdf)
                 except Exception as exc:  # a timeout or a crash is a failure of that page
                     problems, facts = [f"check crashed: {type(exc).__name__}: {exc}"], {"weight": 0, "math": 0}
                 status = "FAIL" if problems else "ok  "
