@@ -15,11 +15,14 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._checks import check_bool, check_scalar, check_str
+from ._checks import check_bool, check_int, check_scalar, check_str
 
 
 def _losses(name: str, values: object) -> np.ndarray:
-    arr = np.asarray(values, dtype=float) if not isinstance(values, np.ndarray) else values.astype(float, copy=False)
+    try:
+        arr = np.asarray(values, dtype=float) if not isinstance(values, np.ndarray) else values.astype(float, copy=False)
+    except (TypeError, ValueError):  # strings, ragged lists
+        raise ValueError(f"{name} must be a real number or an array of real numbers, got {values!r}") from None
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension, got a scalar")
     if arr.size == 0:
@@ -151,6 +154,7 @@ def seed_spread(values: object, axis: int = -1) -> Spread:
     """The median and spread of ``values`` over ``axis`` (the seeds). A 1-D input gives one
     :class:`Spread`; the statistics are over finite entries, and ``n`` counts them."""
     arr = _losses("values", values)
+    axis = check_int("axis", axis, -max(arr.ndim, 1), max(arr.ndim, 1) - 1)
     if arr.ndim != 1:
         arr = np.moveaxis(arr, axis, -1).reshape(-1, arr.shape[axis])
         if arr.shape[0] != 1:
