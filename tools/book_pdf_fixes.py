@@ -14,6 +14,10 @@
    that cites it (up to six times). Each chapter's list is kept where it is instead, as a
    heading-less list (optimbook.sty's ``optimbookreferences``); the links from the citations
    work as before (``\bibitem`` in any list).
+
+3. Sphinx's LaTeX writes no label for a box's name (``:name:`` of an admonition), so a
+   ``{ref}`` to an erratum box resolved in the HTML but pointed nowhere in the PDF ("Hyper
+   reference ... undefined"): each named box gets its label, just above it.
 """
 
 from docutils import nodes
@@ -100,8 +104,25 @@ class PlaceCitations(SphinxPostTransform):
             holder.held = []
 
 
+ADMONITIONS = (nodes.admonition, nodes.attention, nodes.caution, nodes.danger, nodes.error, nodes.hint,
+               nodes.important, nodes.note, nodes.tip, nodes.warning)
+
+
+def _visit_labelled_admonition(self, node):
+    # before the box: inside, the title is \begin{sphinxadmonition}'s argument
+    if node["ids"]:
+        self.body.append("\n" + self.hypertarget_to(node, anchor=True))
+    getattr(type(self), "visit_" + node.tagname)(self, node)
+
+
+def _depart_admonition(self, node):
+    getattr(type(self), "depart_" + node.tagname)(self, node)
+
+
 def setup(app):
     _patch_sphinx_proof()
+    for cls in ADMONITIONS:
+        app.add_node(cls, override=True, latex=(_visit_labelled_admonition, _depart_admonition))
     app.add_node(local_bibliography, latex=(_visit_local_bibliography, _depart_local_bibliography),
                  html=(_skip, None), text=(_skip, None))
     app.add_post_transform(HoldCitations)
