@@ -18,6 +18,11 @@
 3. Sphinx's LaTeX writes no label for a box's name (``:name:`` of an admonition), so a
    ``{ref}`` to an erratum box resolved in the HTML but pointed nowhere in the PDF ("Hyper
    reference ... undefined"): each named box gets its label, just above it.
+
+4. An animation player (optim_lib.animation, glued into a figure) is HTML: LaTeX fell back to
+   its text/plain form, ``<IPython.core.display.HTML object>``, printed as code. In the PDF the
+   figure says instead, in words, that its animation plays in the online book; its caption,
+   which describes what the frames show, stays.
 """
 
 from docutils import nodes
@@ -104,6 +109,23 @@ class PlaceCitations(SphinxPostTransform):
             holder.held = []
 
 
+HTML_REPR = "<IPython.core.display.HTML object>"
+ANIMATION_NOTE = "The animation plays in the online (HTML) edition of the book; in print, its caption says what it shows."
+
+
+class AnimationsInWords(SphinxPostTransform):
+    """In the PDF, the text/plain stand-in of an HTML output (an animation player) becomes a
+    sentence saying where the animation plays."""
+
+    default_priority = 700
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for block in list(self.document.findall(nodes.literal_block)):
+            if block.astext().strip() == HTML_REPR:
+                block.replace_self(nodes.paragraph("", "", nodes.emphasis("", ANIMATION_NOTE)))
+
+
 ADMONITIONS = (nodes.admonition, nodes.attention, nodes.caution, nodes.danger, nodes.error, nodes.hint,
                nodes.important, nodes.note, nodes.tip, nodes.warning)
 
@@ -126,5 +148,6 @@ def setup(app):
     app.add_node(local_bibliography, latex=(_visit_local_bibliography, _depart_local_bibliography),
                  html=(_skip, None), text=(_skip, None))
     app.add_post_transform(HoldCitations)
+    app.add_post_transform(AnimationsInWords)
     app.add_post_transform(PlaceCitations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
