@@ -49,6 +49,25 @@ class Number:
     def __str__(self) -> str:
         return self.text
 
+    def _ipython_display_(self) -> None:
+        # A cell that ends in glue_number(...) shows nothing: the number belongs in the prose,
+        # not under the cell (print(number) shows it when wanted).
+        pass
+
+
+class _Pasted:
+    """What :func:`glue_number` hands to myst-nb's ``glue``: its text/plain is the quoted text.
+
+    (A :class:`Number` cannot be glued itself: IPython's formatter calls its empty
+    ``_ipython_display_`` and would record nothing.)
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
 
 def format_number(value: object, fmt: str = ".3g") -> str:
     """The text a page shows for ``value``.
@@ -114,5 +133,5 @@ def glue_number(name: str, value: object, fmt: str = ".3g") -> Number:
     from myst_nb import glue
 
     glued = number(value, fmt)
-    glue(name, glued, display=False)
+    glue(name, _Pasted(glued.text), display=False)
     return glued

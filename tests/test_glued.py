@@ -58,9 +58,20 @@ def test_glue_number_glues_the_text_not_the_float(monkeypatch):
     out = ol.glue_number("momentum-best-rate", 0.5450352015816805, ".3f")
     (name, obj, display), = glued
     assert name == "momentum-best-rate" and display is False
-    assert obj is out and isinstance(obj, ol.Number) and repr(obj) == "'0.545'"
+    assert isinstance(out, ol.Number) and out.text == "0.545" and repr(obj) == "'0.545'"
     assert ol.glue_number("steps", 142).text == "142"
     assert glued[-1][1].text == "142"
+
+
+def test_a_glued_number_is_glued_but_not_shown_under_its_cell():
+    """A cell ending in glue_number(...) must not print the number (it belongs in the prose), and
+    what myst-nb records is the quoted text, which its formatter can see."""
+    from IPython.core.formatters import format_display_data
+
+    out = ol.number(-1.5e-16, ".2g")
+    assert out._ipython_display_() is None
+    data, _ = format_display_data(ol.glued._Pasted(out.text))
+    assert data["text/plain"] == repr("\u22121.5\u202f×\u202f10⁻¹⁶")
 
 
 def test_a_glued_number_never_shows_a_floats_last_bits():
