@@ -3,7 +3,7 @@ session protocol, issue 12/13):
 
 - An erratum box is an admonition whose title starts with ``Erratum`` and lists the appendix row
   IDs it covers (``Erratum 000-3, 001-1 (sources 000 and 001): ...``), has ``:name:`` equal to
-  ``erratum-`` + its first ID, and carries a ``{ref}`` to ``errata-source-NNN`` for each source
+  ``erratum-`` + its first ID (+ ``-`` + its chapter, when a box elsewhere has that name), and carries a ``{ref}`` to ``errata-source-NNN`` for each source
   NNN among its IDs (the appendix's section labels, which must exist).
 - Each appendix row (a table row of chapters/errata.ipynb whose first cell is its ID) references
   ``erratum-...`` of every box covering it, in its ID cell or any other cell; a row that
@@ -162,8 +162,10 @@ def problems_of_box(box: dict, targets: set) -> list:
         return [f"{where} lists no row IDs (write 'Erratum 000-3, 001-1 (sources ...): ...')"]
     problems = [f"{where}: {i} is not a final row ID (NNN-k); provisional IDs must be renumbered before landing"
                 for i in box["ids"] if not FINAL_ID.match(i)]
-    if box["name"] != f"erratum-{box['ids'][0]}":
-        problems.append(f"{where} has :name: {box['name']!r}, not 'erratum-{box['ids'][0]}'")
+    # a row covered by boxes in two chapters: the second box adds its chapter to the name
+    allowed = (f"erratum-{box['ids'][0]}", f"erratum-{box['ids'][0]}-{box['chapter'].replace('_', '-')}")
+    if box["name"] not in allowed:
+        problems.append(f"{where} has :name: {box['name']!r}, not {' or '.join(map(repr, allowed))}")
     for source in sorted({i[:3] for i in box["ids"]}):
         label = f"errata-source-{source}"
         if label not in box["refs"]:
