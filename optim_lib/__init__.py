@@ -30,6 +30,19 @@ from .rmsprop import RMSprop
 from . import schedules
 from .runner import Trajectory, run
 from .sgd import SGD, Momentum, Nesterov
+from .style import (
+    COLOR_NAMES,
+    COLORS,
+    FULL_WIDTH,
+    HALF_WIDTH,
+    FigureStyleError,
+    check_figure,
+    color,
+    color_name,
+    figure,
+    line_style,
+    use_book_style,
+)
 
 __version__ = "0.1.0"
 
@@ -71,4 +84,15 @@ __all__ = [
     "GridEdgeError",
     "seed_spread",
     "Spread",
+    "use_book_style",
+    "figure",
+    "check_figure",
+    "FigureStyleError",
+    "line_style",
+    "color",
+    "color_name",
+    "COLORS",
+    "COLOR_NAMES",
+    "FULL_WIDTH",
+    "HALF_WIDTH",
 ]

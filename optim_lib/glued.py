@@ -42,8 +42,8 @@ class Number:
         self.value = value
 
     def __repr__(self) -> str:
-        # myst-nb reads text/plain with ast.literal_eval: a quoted string keeps "1.50" as
-        # "1.50" (an unquoted 1.50 would come back as 1.5).
+        # The text, quoted, as a string's repr is: printing a Number in a cell shows "'1.50'",
+        # which says it is the text the page shows (glue_number glues a _Pasted, not this).
         return repr(self.text)
 
     def __str__(self) -> str:
@@ -123,15 +123,22 @@ def number(value: object, fmt: str = ".3g") -> Number:
     return Number(text, _rounded(value, fmt))
 
 
-def glue_number(name: str, value: object, fmt: str = ".3g") -> Number:
+def glue_number(name: str, value: object, fmt: str = ".3g", *, prefix: str = "", unit: str = "") -> Number:
     """Glue ``value``, rounded to ``fmt``, under ``name`` for ``{glue:text}`name``` in the prose.
 
-    Returns the :class:`Number` glued, so a cell can also print or assert on what the page says.
+    ``prefix`` and ``unit`` are pasted with the number as one unbreakable piece of text, so that
+    ``prefix="η = "`` pastes "η = 0.9" and no line break falls inside it (their spaces become
+    no-break spaces). Returns the :class:`Number` glued (without them), so a cell can also print
+    or assert on what the page says.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
+    if not isinstance(prefix, str) or not isinstance(unit, str):
+        raise ValueError(f"prefix and unit must be strings, got {prefix!r} and {unit!r}")
     from myst_nb import glue
 
     glued = number(value, fmt)
-    glue(name, _Pasted(glued.text), display=False)
+    nbsp = "\u00a0"
+    text = prefix.replace(" ", nbsp) + glued.text + unit.replace(" ", nbsp)
+    glue(name, _Pasted(text), display=False)
     return glued

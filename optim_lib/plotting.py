@@ -1,8 +1,8 @@
 """Figures shared by the chapters: one colour per optimizer, contours, paths, loss curves.
 
-The palette is Okabe & Ito's colour-blind-safe set. Source 001 draws gradient descent black,
-momentum red and Nesterov blue, and the book keeps those three; every optimizer keeps its
-colour on every page.
+The colours, their names and the line styles are in ``style.py`` (Paul Tol's colour-blind-safe
+schemes). Source 001 draws gradient descent black, momentum red and Nesterov blue, and the book
+keeps those three; every optimizer keeps its colour on every page.
 """
 
 from __future__ import annotations
@@ -13,26 +13,7 @@ import numpy as np
 
 from ._checks import check_bool, check_int, check_real_array, check_str
 from .problems import Problem
-
-COLORS: dict[str, str] = {
-    "SGD": "#000000",  # black
-    "Momentum": "#D55E00",  # vermillion (red)
-    "Nesterov": "#0072B2",  # blue
-    "AdaGrad": "#CC79A7",  # reddish purple (source 001's magenta)
-    "RMSprop": "#009E73",  # bluish green
-    "AdaDelta": "#E69F00",  # orange
-    "Adam": "#56B4E9",  # sky blue
-    "AMSGrad": "#882255",  # wine
-    "AdamW": "#117733",  # green
-    "NAdam": "#332288",  # indigo
-    "Lion": "#999933",  # olive
-    "Muon": "#AA4499",  # purple
-}
-
-
-def color(name: str) -> str:
-    """The book's colour for an optimizer (its class name), grey for anything else."""
-    return COLORS.get(check_str("name", name), "#777777")
+from .style import COLORS, color  # noqa: F401  (the book's colours live in style.py)
 
 
 def _check_axes(ax) -> None:

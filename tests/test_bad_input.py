@@ -319,6 +319,11 @@ def _make_sgd(v):
 
 FIGURE_CASES = [
     case("color", plotting.color, None, match="name must be a string, got None"),
+    case("color_name", ol.color_name, 3, match="name must be a string, got 3"),
+    case("line_style", ol.line_style, None, match="name must be a string, got None"),
+    case("figure", ol.figure, width="wide", match="width must be 'full' or 'half', got 'wide'"),
+    case("figure", ol.figure, height=0.1, match=r"height must be in \[0.5, 12\], got 0.1"),
+    case("check_figure", ol.check_figure, "fig", match="fig must be a matplotlib Figure, got 'fig'"),
     case("contour", plotting.contour, AX, ol.Quadratic.with_condition_number(2.0, dim=3), match="problem must be a 2-D optim_lib Problem"),
     case("contour", plotting.contour, AX, ROSEN, levels=0, match=r"levels must be in \[1, inf\), got 0"),
     case("contour", plotting.contour, AX, ROSEN, resolution=1, match=r"resolution must be in \[2, inf\), got 1"),

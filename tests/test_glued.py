@@ -63,6 +63,19 @@ def test_glue_number_glues_the_text_not_the_float(monkeypatch):
     assert glued[-1][1].text == "142"
 
 
+def test_glue_number_pastes_prefix_and_unit_as_one_unbreakable_piece(monkeypatch):
+    import myst_nb
+
+    glued = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, obj, display=True: glued.append(obj))
+    out = ol.glue_number("eta", 0.9, ".2g", prefix="η = ")
+    assert out.text == "0.9" and glued[-1].text == "η\u00a0=\u00a00.9"
+    ol.glue_number("frac", 0.25, ".0%", unit=" of runs")
+    assert glued[-1].text == "25%\u00a0of\u00a0runs"
+    with pytest.raises(ValueError, match="prefix and unit must be strings"):
+        ol.glue_number("x", 1.0, prefix=None)
+
+
 def test_a_glued_number_is_glued_but_not_shown_under_its_cell():
     """A cell ending in glue_number(...) must not print the number (it belongs in the prose), and
     what myst-nb records is the quoted text, which its formatter can see."""
