@@ -116,3 +116,58 @@ def test_every_glued_figure_decodes_as_a_png(path):
             if why:
                 bad.append((i, label, why))
     assert not bad, f"stored figures that are not PNGs: {bad}"
+
+
+PHONE_COLUMN_PX = 342  # the text column of a 390 px phone, in CSS pixels (issue 17)
+
+
+def png_size_and_dpi(data: str) -> tuple[int, int, float]:
+    """(width px, height px, dots per inch) of a base64 PNG; 72 dpi when it has no pHYs chunk."""
+    import base64
+    import struct
+
+    raw = base64.b64decode(data)
+    width, height = struct.unpack(">II", raw[16:24])
+    dpi, pos = 72.0, 8
+    while pos < len(raw):
+        length, kind = struct.unpack(">I4s", raw[pos:pos + 8])
+        if kind == b"pHYs":
+            x, _, unit = struct.unpack(">IIB", raw[pos + 8:pos + 17])
+            if unit == 1:
+                dpi = x * 0.0254
+            break
+        if kind == b"IDAT":
+            break
+        pos += 12 + length
+    return width, height, dpi
+
+
+def test_png_size_and_dpi_reads_what_matplotlib_writes():
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(4.0, 2.0), dpi=125)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=125)
+    plt.close(fig)
+    w, h, dpi = png_size_and_dpi(base64.b64encode(buf.getvalue()).decode())
+    assert (w, h) == (500, 250) and dpi == pytest.approx(125, abs=0.01)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_figure_is_drawn_for_the_phone_column(path):
+    """A figure wider than 342 pt is shrunk on a phone below one screen pixel per point, and its
+    text with it (the browser check measures the same in the built page, at 390 and 1280 px)."""
+    wide = []
+    for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+        for label, data in chapters_conftest.figures(cell.get("outputs", [])):
+            w, _, dpi = png_size_and_dpi(data if isinstance(data, str) else "".join(data))
+            points = w / dpi * 72
+            if points > PHONE_COLUMN_PX:
+                wide.append((i, label, f"{points:.0f} pt"))
+    assert not wide, f"figures wider than the {PHONE_COLUMN_PX} pt phone column: {wide}"
