@@ -29,6 +29,7 @@ from .problems import (
 from .rmsprop import RMSprop
 from . import schedules
 from .runner import Trajectory, run
+from .schedule_free import ScheduleFreeAdamW
 from .sgd import SGD, Momentum, Nesterov
 from .style import (
     COLOR_NAMES,
@@ -59,6 +60,7 @@ __all__ = [
     "NAdam",
     "Lion",
     "Muon",
+    "ScheduleFreeAdamW",
     "newton_schulz",
     "Optimizer",
     "Problem",
