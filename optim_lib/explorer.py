@@ -27,6 +27,7 @@ import numpy as np
 from ._checks import check_bool, check_int, check_real_array, check_scalar, check_str
 from .base import Optimizer
 from .plotting import _check_problem_2d, _pair, color, contour, path
+from .style import FULL_WIDTH, MIN_FONT_PT
 from .problems import Problem
 from .runner import Trajectory, run
 
@@ -345,13 +346,15 @@ def small_multiples(
     label: str,
     steps: int = 200,
     start: Optional[Sequence[float]] = None,
-    ncols: int = 3,
+    ncols: int = 2,
     fmt: str = "{:.3g}",
 ):
     """The kernel-less explorer: one contour panel per slider value, all optimizers on each.
 
     ``make_optimizers(value)`` returns the optimizers to run for that value of the
-    hyperparameter ``label``. Each panel names any run that diverged and its step.
+    hyperparameter ``label``. Each panel names any run that diverged and its step. The figure is
+    drawn for the book's column (``style.FULL_WIDTH`` wide, ``ncols`` panels a row, 2.3 in a row,
+    every text ≥ 9 pt), with the legend below the panels.
     """
     import matplotlib.pyplot as plt
 
@@ -373,7 +376,8 @@ def small_multiples(
     steps = check_int("steps", steps, 1, 100_000)
     start = _pair("start", problem.start if start is None else start)
     nrows = math.ceil(len(values) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.2 * nrows), squeeze=False, sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH, 2.3 * nrows + 0.5), squeeze=False, sharex=True,
+                             sharey=True, layout="constrained")
     for ax, value in zip(axes.flat, values):
         runs = compute(problem, make_optimizers(value), start, steps)
         contour(ax, problem, levels=18, resolution=120)
@@ -381,16 +385,17 @@ def small_multiples(
         for name, tr in runs.items():
             path(ax, tr.path, label=name, name=name)
             if tr.diverged_at >= 0:
-                notes.append(f"{name} diverged at step {int(tr.diverged_at)}")
-        ax.set_title(f"{label} = {fmt.format(value)}", fontsize=10)
+                notes.append(f"{name}: diverged at {int(tr.diverged_at)}")
+        ax.set_title(f"{label} = {fmt.format(value)}", fontsize=MIN_FONT_PT + 1)
+        ax.tick_params(labelsize=MIN_FONT_PT)
         if notes:
-            ax.text(0.02, 0.02, "\n".join(notes), transform=ax.transAxes, fontsize=7, va="bottom",
+            ax.text(0.02, 0.02, "\n".join(notes), transform=ax.transAxes, fontsize=MIN_FONT_PT, va="bottom",
                     bbox=dict(boxstyle="round", fc="white", alpha=0.8))
     for ax in list(axes.flat)[len(values):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6), frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3), frameon=False,
+               fontsize=MIN_FONT_PT)
     return fig
 
 

@@ -135,7 +135,7 @@ def check_figure(fig) -> None:
 
     if not isinstance(fig, Figure):
         raise ValueError(f"fig must be a matplotlib Figure, got {fig!r}")
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # works on a figure already closed with plt.close
     small = sorted(
         {
             (round(t.get_fontsize(), 2), t.get_text()[:40])
@@ -145,7 +145,7 @@ def check_figure(fig) -> None:
     )
     if small:
         raise FigureStyleError(f"texts under {MIN_FONT_PT:g} pt: {small[:6]}")
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    bbox = fig.get_tightbbox()
     if bbox.width > FULL_WIDTH + _WIDTH_SLACK:
         raise FigureStyleError(
             f"figure is {bbox.width:.2f} in wide; the column takes at most {FULL_WIDTH + _WIDTH_SLACK:.2f} in"

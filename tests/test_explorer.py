@@ -67,7 +67,9 @@ def test_draw_and_small_multiples_name_divergence():
     assert "SGD: diverged at step" in texts(fig)
     plt.close(fig)
     fig = small_multiples(p, lambda v: {"SGD": ol.SGD(lr=v)}, [1e-4, 0.1], label="η", steps=100)
-    assert "SGD diverged at step" in texts(fig)
+    at = compute(p, {"SGD": ol.SGD(lr=0.1)}, p.start, 100)["SGD"].diverged_at
+    assert texts(fig).endswith(f"SGD: diverged at {at}")
+    assert "η = 0.0001" in texts(fig) and "diverged" not in texts(fig).split("η = 0.1")[0]
     plt.close(fig)
 
 
