@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: env book test unit nbval portability book-check browser lab lab-quick bench clean colab sync binder lock
+.PHONY: env book test unit nbval portability book-check browser lab lab-quick bench clean colab sync binder lock study
 
 # MathJax is served from the built site (not a CDN), so a downloaded copy of the book typesets
 # math offline. It comes from the npm registry into _mathjax/mathjax (not committed).
@@ -164,6 +164,11 @@ test: unit nbval portability pdf book-check
 
 bench: env
 	$(PY) benchmarks/run.py
+
+# The optimizer study of chapters/which_optimizer.ipynb: rewrites studies/optimizer_comparison/results.csv
+# (and curves.csv), one batched run per problem and optimizer, with a progress line on stderr.
+study: env
+	nice -n 5 $(PY) studies/optimizer_comparison/run.py
 
 clean:
 	rm -rf _build

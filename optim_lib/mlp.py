@@ -147,3 +147,170 @@ class MLP(Problem):
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} columns, got {X.shape[1]}")
         return np.mean(np.argmax(self._forward(self._theta(theta), _with_ones_row(X.T))[2], axis=-2) == y, axis=-1)
+
+
+# --------------------------------------------------------------------------------------------
+# Minibatch models for the optimizer study (studies/optimizer_comparison): every model of a
+# batch of B parameter vectors sees its own minibatch, so B trials or seeds train as one
+# array computation.
+# --------------------------------------------------------------------------------------------
+
+
+def _cross_entropy_rows(z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean cross-entropy of logits z (B, n, K) against labels y (B, n) or (n,).
+
+    Returns (loss (B,), probabilities P (B, n, K), correct (B, n) booleans: argmax z == y).
+    """
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    log_total = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    log_p = shifted - log_total
+    y = np.broadcast_to(y, z.shape[:-1])
+    picked = np.take_along_axis(log_p, y[..., None], axis=-1)[..., 0]
+    correct = np.argmax(z, axis=-1) == y
+    return -np.mean(picked, axis=-1), np.exp(log_p), correct
+
+
+class MinibatchModel:
+    """What the optimizer study needs of a classifier with a flat parameter vector θ.
+
+    ``loss_grad(theta, X, y)`` takes θ of shape (B, dim) and one minibatch per model, X of shape
+    (B, n, features) and y of shape (B, n) (or one shared batch, X (n, features), y (n,)), and
+    returns the mean cross-entropy of each model on its batch, (B,), and its gradient, (B, dim).
+    ``evaluate(theta, X, y)`` gives the loss and accuracy of each model on a whole data set.
+    ``matrices`` lists the weight matrices inside θ as (offset, rows, cols), row-major: the
+    parameters Muon orthogonalizes; the rest (biases) are ``vector_mask``.
+    """
+
+    dim: int
+    n_classes: int
+    n_features: int
+    matrices: list
+
+    def _logits_cache(self, theta, X):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _backward(self, theta, cache, dz):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check(self, theta, X, y):
+        theta = np.asarray(theta, dtype=np.float64)
+        if theta.ndim != 2 or theta.shape[1] != self.dim:
+            raise ValueError(f"theta must have shape (B, {self.dim}), got {theta.shape}")
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y)
+        if X.ndim == 2:
+            X = np.broadcast_to(X, (theta.shape[0], *X.shape))
+        if y.ndim == 1:
+            y = np.broadcast_to(y, X.shape[:2])
+        if X.ndim != 3 or X.shape[0] != theta.shape[0] or X.shape[2] != self.n_features or y.shape != X.shape[:2]:
+            raise ValueError(f"X must be (B, n, {self.n_features}) and y (B, n) with B = {theta.shape[0]}, "
+                             f"got {X.shape} and {y.shape}")
+        if y.dtype.kind not in "iu" or (y.size and (y.min() < 0 or y.max() >= self.n_classes)):
+            raise ValueError(f"y must hold integer labels in [0, {self.n_classes - 1}]")
+        return theta, X, y
+
+    def loss_grad(self, theta, X, y):
+        """(loss, gradient) of each of the B models on its own minibatch."""
+        theta, X, y = self._check(theta, X, y)
+        z, cache = self._logits_cache(theta, X)
+        loss, p, _ = _cross_entropy_rows(z, y)
+        dz = p
+        np.put_along_axis(dz, y[..., None], np.take_along_axis(dz, y[..., None], axis=-1) - 1.0, axis=-1)
+        dz /= z.shape[1]  # ∂J/∂z = (P − Y)/n
+        return loss, self._backward(theta, cache, dz)
+
+    def loss(self, theta, X, y):
+        theta, X, y = self._check(theta, X, y)
+        return _cross_entropy_rows(self._logits_cache(theta, X)[0], y)[0]
+
+    def evaluate(self, theta, X, y, chunk: int = 250):
+        """Mean loss and accuracy of each model on all of (X, y), in chunks of examples; (B,), (B,)."""
+        theta = np.asarray(theta, dtype=np.float64)
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+        total, right = np.zeros(theta.shape[0]), np.zeros(theta.shape[0])
+        for a in range(0, len(y), chunk):
+            Xc, yc = X[a : a + chunk], y[a : a + chunk]
+            th, Xb, yb = self._check(theta, Xc, yc)
+            z, _ = self._logits_cache(th, Xb)
+            loss, _, correct = _cross_entropy_rows(z, yb)
+            total += loss * len(yc)
+            right += correct.sum(axis=-1)
+        return total / len(y), right / len(y)
+
+    @property
+    def vector_mask(self) -> np.ndarray:
+        """True for the entries of θ outside every weight matrix (the biases)."""
+        mask = np.ones(self.dim, dtype=bool)
+        for off, r, c in self.matrices:
+            mask[off : off + r * c] = False
+        return mask
+
+
+class BatchedMLP(MinibatchModel):
+    r"""A fully connected network trained on minibatches: hₗ = act(hₗ₋₁ Wₗ + cₗ), logits = h W_L + c_L.
+
+    ``act`` is ReLU or tanh. θ packs, layer by layer, W (in × out, row-major) then c, as
+    :class:`MLP` does, so both read the same vector. Weights start He-uniform for ReLU
+    (Glorot-uniform for tanh), biases at zero. Backpropagation with rows as examples:
+    ∂J/∂Wₗ = hₗ₋₁ᵀ δₗ, ∂J/∂cₗ = Σ δₗ, δₗ₋₁ = δₗ Wₗᵀ ⊙ act'(hₗ₋₁).
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str = "relu"):
+        sizes = tuple(check_int(f"sizes[{i}]", s, 1) for i, s in enumerate(sizes))
+        if len(sizes) < 2 or sizes[-1] < 2:
+            raise ValueError(f"sizes needs an input width and at least 2 classes, got {sizes!r}")
+        if activation not in ("relu", "tanh"):
+            raise ValueError(f"activation must be 'relu' or 'tanh', got {activation!r}")
+        self.sizes, self.activation = sizes, activation
+        self.n_classes, self.n_features = sizes[-1], sizes[0]
+        self._shapes = list(zip(sizes[:-1], sizes[1:]))
+        self.dim = sum(a * b + b for a, b in self._shapes)
+        self.matrices, off = [], 0
+        for a, b in self._shapes:
+            self.matrices.append((off, a, b))
+            off += a * b + b
+        self.name = f"MLP {'-'.join(map(str, sizes))} ({activation})"
+
+    def init_params(self, seed: int = 0) -> np.ndarray:
+        """One parameter vector (dim,) from ``default_rng(seed)``."""
+        rng = np.random.default_rng(check_int("seed", seed, 0))
+        parts = []
+        for a, b in self._shapes:
+            limit = np.sqrt(6.0 / a) if self.activation == "relu" else np.sqrt(6.0 / (a + b))
+            parts += [rng.uniform(-limit, limit, size=a * b), np.zeros(b)]
+        return np.concatenate(parts)
+
+    def _layers(self, theta):
+        out, i = [], 0
+        for a, b in self._shapes:
+            out.append((theta[:, i : i + a * b].reshape(-1, a, b), theta[:, i + a * b : i + a * b + b]))
+            i += a * b + b
+        return out
+
+    def _logits_cache(self, theta, X):
+        layers = self._layers(theta)
+        hs = [X]
+        for l, (W, c) in enumerate(layers):
+            z = np.matmul(hs[-1], W)
+            z += c[:, None, :]
+            if l < len(layers) - 1:
+                z = np.maximum(z, 0.0) if self.activation == "relu" else np.tanh(z)
+                hs.append(z)
+        return z, (layers, hs)
+
+    def _backward(self, theta, cache, dz):
+        layers, hs = cache
+        g = np.empty_like(theta)
+        i_end = self.dim
+        for l in range(len(layers) - 1, -1, -1):
+            W, _ = layers[l]
+            a, b = W.shape[1:]
+            i0 = i_end - (a * b + b)
+            g[:, i0 : i0 + a * b] = np.matmul(np.swapaxes(hs[l], 1, 2), dz).reshape(-1, a * b)
+            g[:, i0 + a * b : i_end] = dz.sum(axis=1)
+            if l > 0:
+                dh = np.matmul(dz, np.swapaxes(W, 1, 2))
+                h = hs[l]
+                dz = dh * (h > 0) if self.activation == "relu" else dh * (1.0 - h * h)
+            i_end = i0
+        return g
