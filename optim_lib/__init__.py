@@ -30,6 +30,7 @@ from .rmsprop import RMSprop
 from . import schedules
 from .runner import Trajectory, run
 from .schedule_free import ScheduleFreeAdamW
+from .shampoo import SOAP, Shampoo
 from .sgd import SGD, Momentum, Nesterov
 from .style import (
     COLOR_NAMES,
@@ -61,6 +62,8 @@ __all__ = [
     "Lion",
     "Muon",
     "ScheduleFreeAdamW",
+    "Shampoo",
+    "SOAP",
     "newton_schulz",
     "Optimizer",
     "Problem",

@@ -75,6 +75,8 @@ OPTIMIZER_CASES = [
     case("AdamW", ol.AdamW, beta2=1.0, match=r"beta2 must be in \[0, 1\), got 1.0"),
     case("Nesterov", ol.Nesterov, lr=0.1, momentum=0.0, match=r"momentum must be in \(0, 1\), got 0.0"),
     case("Lion", ol.Lion, beta1=1.5, match=r"beta1 must be in \[0, 1\], got 1.5"),
+    case("Shampoo", ol.Shampoo, matrix_eps=0.0, match=r"matrix_eps must be in \(0, inf\), got 0.0"),
+    case("SOAP", ol.SOAP, shampoo_beta=1.0, match=r"shampoo_beta must be in \[0, 1\), got 1.0"),
     case("ScheduleFreeAdamW", ol.ScheduleFreeAdamW, warmup_steps=-1, match=r"warmup_steps must be in \[0, inf\), got -1"),
     case("ScheduleFreeAdamW.eval_point", ol.ScheduleFreeAdamW().eval_point, (), match="state must be the ScheduleFreeState"),
     case("SGD", ol.SGD, lr=[0.1, np.inf], match="lr must be finite"),

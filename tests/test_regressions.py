@@ -18,7 +18,7 @@ import pytest
 
 import optim_lib as ol
 
-# Every optimizer whose hyperparameters may be arrays (Muon's are scalars: it refuses arrays),
+# Every optimizer whose hyperparameters may be arrays (Muon's, Shampoo's and SOAP's are scalars: they refuse arrays),
 # with valid scalar arguments to start from.
 ARRAY_HYPER = {
     "SGD": lambda: ol.SGD(lr=0.05),
@@ -39,7 +39,7 @@ CASES = [(name, hp) for name, make in ARRAY_HYPER.items() for hp in make().hyper
 
 def test_every_optimizer_with_array_hyperparameters_is_covered():
     names = {n for n in ol.__all__ if isinstance(getattr(ol, n), type) and issubclass(getattr(ol, n), ol.Optimizer)}
-    assert names - {"Optimizer", "Muon"} == set(ARRAY_HYPER)
+    assert names - {"Optimizer", "Muon", "Shampoo", "SOAP"} == set(ARRAY_HYPER)  # matrix optimizers: scalars only
     with pytest.raises(ValueError, match="momentum must be a scalar for Muon"):
         ol.Muon(momentum=np.array([0.9, 0.95]))
 
