@@ -9,7 +9,9 @@
       narrow screen, the primary sidebar hides and comes back on a wide one.
    2. Wide tables scroll inside their block; the block is marked (book-scroll-x) while part of
       the table is cut off at the right, for the fade at the cut edge (_static/book-layout.css),
-      and book-scrolled once the reader has scrolled it, for the shadow of the sticky column. */
+      and book-scrolled once the reader has scrolled it, for the shadow of the sticky column.
+      Such a table, and a display formula too wide for the column (it scrolls in its block too),
+      can be focused (tabindex 0), so a keyboard reader can scroll it. */
 (function () {
   "use strict";
   function ready(fn) {
@@ -33,6 +35,7 @@
 
   function markScroll(box) {
     var cut = box.scrollWidth > box.clientWidth + 1;
+    if (cut && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
     box.classList.toggle("book-scroll-x", cut && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
     box.classList.toggle("book-scrolled", cut && box.scrollLeft > 0);
   }
@@ -44,6 +47,16 @@
       markScroll(box);
       box.addEventListener("scroll", function () { markScroll(box); }, {passive: true});
     });
+    // display formulas, once MathJax has typeset them
+    var mj = window.MathJax;
+    var typeset = mj && mj.startup && mj.startup.promise;
+    if (typeset) {
+      typeset.then(function () {
+        document.querySelectorAll('mjx-container[display="true"]').forEach(function (m) {
+          if (m.scrollWidth > m.clientWidth + 1 && !m.hasAttribute("tabindex")) m.setAttribute("tabindex", "0");
+        });
+      });
+    }
     var pending = null;
     window.addEventListener("resize", function () {
       if (pending) return;
