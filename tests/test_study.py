@@ -1,0 +1,116 @@
+"""The optimizer study (studies/optimizer_comparison): results.csv holds what the protocol says,
+and a seeded sample of its rows comes out again when retrained from the recorded configuration
+and seed, to a tolerance that survives another BLAS kernel and another machine."""
+
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optim_lib as ol
+
+STUDY = Path(__file__).resolve().parents[1] / "studies" / "optimizer_comparison"
+sys.path.insert(0, str(STUDY))
+import study  # noqa: E402
+
+pytest.importorskip("mnist1d")
+
+REQUIRED = ["problem", "optimizer", "trial", "seed", *study.HYPER_COLUMNS,
+            "val_loss", "val_acc", "test_loss", "test_acc", "steps"]
+SAMPLE = 3  # rows re-run by the reproduction test
+LOSS_RTOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def rows():
+    with open(STUDY / "results.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_results_have_the_required_columns(rows):
+    assert rows, "results.csv is empty"
+    missing = [c for c in REQUIRED if c not in rows[0]]
+    assert not missing, f"results.csv lacks the columns {missing}"
+
+
+def test_study_covers_the_protocol(rows):
+    problems = {r["problem"] for r in rows}
+    assert {"mnist1d-mlp", "mnist1d-cnn"} <= problems
+    by = defaultdict(list)
+    for r in rows:
+        by[r["problem"], r["optimizer"]].append(r)
+    for p in problems:
+        names = {o for q, o in by if q == p}
+        assert len(names) >= 8, (p, names)
+        n_trials = {sum(r["seed"] == "0" for r in by[p, o]) for o in names}
+        assert len(n_trials) == 1, f"{p}: the optimizers did not get the same number of trials: {n_trials}"
+    for (p, o), rs in by.items():
+        trials = [r for r in rs if r["seed"] == "0"]
+        seeds = [r for r in rs if r["seed"] != "0"]
+        assert len({r["seed"] for r in seeds}) >= 5, (p, o)
+        assert len({r["trial"] for r in seeds}) == 1, (p, o)  # one selected configuration per (problem, optimizer)
+        # the retrained configuration is the validation-best trial (the test columns play no part)
+        parsed = [{k: float(r[k]) for k in ("val_acc", "val_loss")} for r in trials]
+        assert int(seeds[0]["trial"]) == int(trials[study.select(parsed)]["trial"]), (p, o)
+        # and its hyperparameters are the Halton trial the script draws
+        assert study.config_of(seeds[0]) == study.trials(o, len(trials))[int(seeds[0]["trial"])], (p, o)
+
+
+def test_muon_adamw_is_optim_libs_muon_and_adamw():
+    from optim_lib.mlp import BatchedMLP
+
+    model = BatchedMLP((6, 5, 3))
+    cfg = {"lr": 0.02, "momentum": 0.9, "weight_decay": 0.1, "adam_lr": 0.003, "schedule": "constant"}
+    opt = study.MuonAdamW(model, [cfg, cfg])
+    theta = np.stack([model.init_params(s) for s in range(2)])
+    state = opt.init(theta)
+    ref = theta[0].copy()
+    muons = {off: (ol.Muon(lr=0.02, momentum=0.9, weight_decay=0.1), r, c) for off, r, c in model.matrices}
+    mstate = {off: m.init(ref[off : off + r * c].reshape(r, c)) for off, (m, r, c) in muons.items()}
+    adamw = ol.AdamW(lr=0.003, weight_decay=0.1)
+    astate = adamw.init(ref[model.vector_mask])
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        g = rng.normal(size=theta.shape)
+        theta, state = opt.step(theta, g, state, np.ones((2, 1)))
+        new = ref.copy()
+        for off, (m, r, c) in muons.items():
+            W, mstate[off] = m.step(ref[off : off + r * c].reshape(r, c), g[0, off : off + r * c].reshape(r, c), mstate[off])
+            new[off : off + r * c] = W.ravel()
+        new[model.vector_mask], astate = adamw.step(ref[model.vector_mask], g[0][model.vector_mask], astate)
+        ref = new
+    np.testing.assert_allclose(theta[0], ref, rtol=1e-12, atol=1e-14)
+
+
+def test_schedule_multiplier():
+    s = np.array(["constant", "warmup-cosine"])
+    assert study.multiplier(1, 100, s)[:, 0].tolist() == [1.0, 0.2]
+    assert study.multiplier(5, 100, s)[1, 0] == 1.0
+    assert study.multiplier(100, 100, s)[1, 0] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_halton_is_the_radical_inverse():
+    np.testing.assert_allclose(study.halton(4, 2), [[1 / 2, 1 / 3], [1 / 4, 2 / 3], [3 / 4, 1 / 9], [1 / 8, 4 / 9]])
+
+
+def test_a_sample_of_rows_reproduces(rows):
+    """Retrain SAMPLE seeded random rows alone (batch of one) from their recorded configuration
+    and seed: the losses must agree to LOSS_RTOL and the accuracies to within one example."""
+    pick = np.random.default_rng(20261202).choice(len(rows), SAMPLE, replace=False)
+    for i in pick:
+        r = rows[int(i)]
+        p = study.PROBLEMS[r["problem"]]
+        data = p.data()
+        out = study.train(r["problem"], r["optimizer"], [study.config_of(r)], [int(r["seed"])], int(r["steps"]))
+        where = f"row {i}: {r['problem']} {r['optimizer']} trial {r['trial']} seed {r['seed']}"
+        for split, n in (("val", len(data.y_val)), ("test", len(data.y_test))):
+            got_loss, got_acc = float(out[f"{split}_loss"][0]), float(out[f"{split}_acc"][0])
+            want_loss, want_acc = float(r[f"{split}_loss"]), float(r[f"{split}_acc"])
+            if np.isnan(want_loss):  # a diverged run diverges again
+                assert np.isnan(got_loss), where
+                continue
+            assert got_loss == pytest.approx(want_loss, rel=LOSS_RTOL), where
+            assert abs(got_acc - want_acc) <= 1.0 / n + 1e-12, where
