@@ -48,11 +48,13 @@ def test_fonts_keep_every_named_icon_and_nothing_else(tmp_path):
     css = (site / page_weight.THEME_CSS).read_text(encoding="utf-8")
     assert "fa-solid-900.woff2" not in css and "fa-brands-400.woff2" not in css
     assert 'url(../vendor/fontawesome/webfonts/fa-solid-900.book.woff) format("woff")' in css
+    assert ".fa-bars:before" in css and ".fa-github:before" in css and ".fa-file-pdf:before" not in css
     solid = TTFont(site / page_weight.FONT_DIR / "fa-solid-900.book.woff").getBestCmap()
     brands = TTFont(site / page_weight.FONT_DIR / "fa-brands-400.book.woff").getBestCmap()
     assert 0xF0C9 in solid and ord("+") in solid  # fa-bars, and fa-plus (written `content:"\+"`)
     assert 0xF09B in brands  # fa-github
     assert 0xF1C1 not in solid  # fa-file-pdf: named nowhere in this site
+    assert 0xF071 in solid  # the warning admonition's triangle: the theme writes the character itself
     # the theme's own pseudo-element icons are kept (they are named by code point, not class)
     for code in page_weight.used_codepoints(site) - {0xF0C9, 0xF09B, ord("+"), 0xF067}:
         assert code in solid or code in brands or code in TTFont(
