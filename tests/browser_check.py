@@ -303,7 +303,8 @@ async () => {
     const sec = img.closest('section[id]');
     out.push({scale: w / (img.naturalWidth / dpi * 72), shown: Math.round(w), natural: img.naturalWidth,
               dpi: Math.round(dpi), anim,
-              name: (caption ? caption.textContent.trim() : anim ? 'animation' : 'image')
+              name: (anim ? 'animation frame' + (caption ? ' of ' : '') : '')
+                    + (caption ? caption.textContent.trim() : anim ? '' : 'image')
                     + (sec ? ' in #' + sec.id : '')});
   }
   window.scrollTo(0, 0);
@@ -623,7 +624,7 @@ def check_page(browser, base: str, rel: str, width: int, shots: Path, axe: Path 
             facts["scale"] = min(f["scale"] for f in figures)
         for f in figures:
             if f["scale"] < MIN_PX_PER_PT - 1e-3:
-                problems.append(f"figure at {f['scale']:.2f} px/pt (< {MIN_PX_PER_PT:g}): {f['name']} "
+                problems.append(f"figure at {f['scale']:.3f} px/pt (< {MIN_PX_PER_PT:g}): {f['name']} "
                                 f"({f['natural']} px at {f['dpi']} dpi shown {f['shown']} px wide)")
 
         problems.extend(check_navigation(page, width))
