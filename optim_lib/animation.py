@@ -287,8 +287,9 @@ def to_html(anim, *, alt: str, max_bytes: int = MAX_HTML_BYTES, mode: str = "onc
     return HTML(html)
 
 
-def _palette_png(rgba: np.ndarray) -> bytes:
-    """One frame as a palette PNG: ``PALETTE_COLORS`` colours picked for this frame, no dithering."""
+def _palette_png(rgba: np.ndarray, dpi: float) -> bytes:
+    """One frame as a palette PNG: ``PALETTE_COLORS`` colours picked for this frame, no dithering,
+    stamped with its ``dpi`` (pHYs), so a reader of the file knows its size in points."""
     from io import BytesIO
 
     from PIL import Image
@@ -296,7 +297,7 @@ def _palette_png(rgba: np.ndarray) -> bytes:
     image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB")
     image = image.quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", optimize=True, dpi=(dpi, dpi))
     return out.getvalue()
 
 
@@ -323,7 +324,7 @@ def _palette_writer():
             canvas.draw()
             rgba = np.asarray(canvas.buffer_rgba())
             self.frame_shape = rgba.shape[:2]
-            data = base64.encodebytes(_palette_png(rgba)).decode("ascii")
+            data = base64.encodebytes(_palette_png(rgba, self.fig.dpi)).decode("ascii")
             self._total_bytes += len(data)
             if self._total_bytes >= self._bytes_limit:
                 self.dropped = True

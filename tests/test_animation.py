@@ -102,6 +102,7 @@ def test_the_frames_are_palette_pngs_in_the_book_style():
     assert len(frames) == 2 and all(f.format == "PNG" and f.mode == "P" for f in frames)
     assert all(len(f.getcolors(256)) <= animation.PALETTE_COLORS for f in frames)
     assert frames[0].size == (round(style.FULL_WIDTH * style.DPI), round(animation.FIGSIZE[1] * style.DPI))
+    assert all(round(f.info["dpi"][0]) == style.DPI for f in frames)  # 575 px are 4.6 in: the browser check's px/pt
     # a third of a full-colour PNG of the same frame
     full, _ = sweep_frames(ol.Rosenbrock(), lambda lr: {"Adam": ol.Adam(lr=lr)}, [0.01], label="η", steps=50)
     from PIL import Image
