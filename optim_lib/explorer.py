@@ -153,9 +153,9 @@ def draw(fig, problem: Problem, runs: Mapping[str, Trajectory], *, title: str = 
         path(ax_c, tr.path, label=name, name=name)
         ax_l.plot(_excess_loss(problem, tr.losses), color=color(name), lw=1.5, label=name)
         lines.append(tr.status(name))
-    ax_l.legend(loc="upper right", fontsize=8)
+    ax_l.legend(loc="upper right", fontsize=MIN_FONT_PT)
     ax_c.set_title(title or problem.name, fontsize=10)
-    ax_l.set_title("\n".join(lines), fontsize=8)
+    ax_l.set_title("\n".join(lines), fontsize=MIN_FONT_PT)
 
 
 def _check_runs(runs: object) -> None:
@@ -184,9 +184,9 @@ class _LiveFigure:
             last, = self.ax_c.plot([], [], "s", color=c, ms=4)
             loss, = self.ax_l.plot([], [], color=c, lw=1.5, label=name)
             self.artists[name] = (line, first, last, loss)
-        self.ax_l.legend(loc="upper right", fontsize=8)
+        self.ax_l.legend(loc="upper right", fontsize=MIN_FONT_PT)
         self.ax_c.set_title(problem.name, fontsize=10)
-        self.status = self.ax_l.set_title("", fontsize=8)
+        self.status = self.ax_l.set_title("", fontsize=MIN_FONT_PT)
 
     def update(self, runs: Mapping[str, Trajectory]) -> None:
         lines = []
