@@ -61,6 +61,8 @@ book-check: env $(MATHJAX)
 	rm -rf _build/html _build/.doctrees
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	$(PY) tests/numbering_check.py _build/html
+	# the fresh site: no animation frame inline, no search index or whole icon fonts on chapter pages
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_lazy_frames.py tests/test_page_weight.py -k built
 
 # The PDF edition: the whole book as one PDF through Jupyter Book's LaTeX (xelatex; fonts, the
 # bbm shim and box titles in tools/latex), built afresh, then checked by tests/pdf_check.py
