@@ -76,3 +76,48 @@ def test_the_built_book_is_light():
     assert ".woff2)" not in css, "the theme's CSS loads the whole Font Awesome fonts: is tools/page_weight.py on?"
     heavy = [p.name for p in (BUILT / "chapters").glob("*.html") if "searchindex.js" in p.read_text(encoding="utf-8")]
     assert not heavy, f"chapter pages load the search index: {heavy[:3]}"
+
+
+def _figure_png(path, kind):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(4.6, 2.9), dpi=125)
+    if kind == "lines":
+        t = np.linspace(0, 10, 400)
+        for k in range(4):
+            ax.plot(t, np.sin(t + k), lw=1.5)
+    else:  # a smooth two-colour gradient: tens of thousands of colours
+        y, x = np.mgrid[0:1:300j, 0:1:500j]
+        ax.imshow(np.dstack([x, y, 1 - x * y]), interpolation="bilinear")
+    fig.savefig(path, dpi=125, transparent=(kind == "transparent"))
+    plt.close(fig)
+
+
+def test_figures_become_palette_pngs_only_when_nothing_visible_changes(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    images = tmp_path / "html" / "_images"
+    images.mkdir(parents=True)
+    for kind in ("lines", "gradient", "transparent"):
+        _figure_png(images / f"{kind}.png", kind)
+    sizes = {p.name: p.stat().st_size for p in images.glob("*.png")}
+    original = np.asarray(Image.open(images / "lines.png").convert("RGB"), dtype=int)
+    before, after = page_weight.compress_figures(tmp_path / "html", tmp_path / "cache")
+    assert before == sum(sizes.values()) and after < before
+    lines = Image.open(images / "lines.png")
+    assert lines.mode == "P" and round(lines.info["dpi"][0]) == 125  # the browser check's px/pt reads it
+    assert (images / "lines.png").stat().st_size <= 0.8 * sizes["lines.png"]
+    error = np.abs(np.asarray(lines.convert("RGB"), dtype=int) - original).max(axis=-1)
+    assert (error > page_weight.MAX_ERROR).mean() <= page_weight.MAX_CHANGED
+    assert Image.open(images / "gradient.png").mode == "RGBA"  # would band: left alone
+    assert (images / "transparent.png").stat().st_size == sizes["transparent.png"]  # transparency kept
+    # a rebuild copies the originals again: the cache answers, with the same bytes
+    cached = (images / "lines.png").read_bytes()
+    _figure_png(images / "lines.png", "lines")
+    assert page_weight.compress_figures(tmp_path / "html", tmp_path / "cache") == (before, after)
+    assert (images / "lines.png").read_bytes() == cached

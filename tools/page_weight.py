@@ -16,6 +16,14 @@ the limit is 2.5 MB with figures), the theme sent, besides MathJax:
    dropped only if nothing names it. The cut fonts are WOFF files beside the originals
    (``*.book.woff``, a few KB each) and the theme's ``@font-face`` rules point to them; the
    stylesheet's rules for the icons cut (86 KB of its 397 KB) go too.
+3. **Figures stored as full-colour PNGs** (RGBA, 0.3–0.5 MB for a dense contour plot), though
+   most are a few thousand antialiased shades of a few lines. Each figure of ``_images/`` is
+   re-encoded as a 256-colour palette PNG (same pixels size and dpi) when that changes almost
+   nothing — at most ``MAX_CHANGED`` of its pixels move by more than ``MAX_ERROR`` levels in a
+   channel — and saves at least a fifth; other figures (heat maps, smooth gradients,
+   transparency) are left as they are. Results are cached by the figure's hash in
+   ``_build/.palette_cache``, so a rebuild costs a hash per figure. Animation frames are
+   already palette PNGs.
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ CODEPOINT = re.compile(r'"\\([0-9a-fA-F]{4,5})"')
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # where Font Awesome's glyphs are
 USED_CLASS = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
 FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
+MAX_ERROR = 24  # levels (of 255) a pixel's channel may move in a palette figure ...
+MAX_CHANGED = 0.001  # ... for at most this fraction of its pixels
+MIN_SAVING = 0.2
 
 
 def _codepoint(content: str) -> int:
@@ -141,6 +152,62 @@ def subset_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
     return sizes
 
 
+def palette_png(path: Path) -> bytes | None:
+    """``path``'s PNG as a 256-colour palette PNG, or None if that would change it visibly
+    (see ``MAX_ERROR``, ``MAX_CHANGED``), save too little, or lose transparency."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as im:
+        if im.format != "PNG" or im.mode not in ("RGB", "RGBA"):
+            return None
+        dpi = im.info.get("dpi")
+        pixels = np.asarray(im)
+    if pixels.shape[-1] == 4:
+        if pixels[..., 3].min() < 255:
+            return None
+        pixels = pixels[..., :3]
+    rgb = Image.fromarray(np.ascontiguousarray(pixels), "RGB")
+    pal = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    error = np.abs(np.asarray(pal.convert("RGB"), dtype=np.int16) - pixels.astype(np.int16)).max(axis=-1)
+    if (error > MAX_ERROR).mean() > MAX_CHANGED:
+        return None
+    out = io.BytesIO()
+    pal.save(out, format="PNG", optimize=True, **({"dpi": dpi} if dpi else {}))
+    data = out.getvalue()
+    return data if len(data) <= (1 - MIN_SAVING) * path.stat().st_size else None
+
+
+def compress_figures(outdir: Path, cache: Path) -> tuple[int, int]:
+    """Palette-encode the figures of ``outdir/_images`` that allow it (cached by content hash
+    in ``cache``); returns (bytes before, bytes after) over every PNG figure."""
+    import hashlib
+
+    before = after = 0
+    cache.mkdir(parents=True, exist_ok=True)
+    for path in sorted((Path(outdir) / "_images").glob("*.png")):
+        data = path.read_bytes()
+        before += len(data)
+        key = hashlib.sha256(data).hexdigest()
+        hit, keep = cache / f"{key}.png", cache / f"{key}.keep"
+        if hit.exists():
+            new = hit.read_bytes()
+        elif keep.exists():
+            new = None
+        else:
+            new = palette_png(path)
+            if new is None:
+                keep.touch()
+            else:
+                hit.write_bytes(new)
+        if new is not None and new != data:
+            path.write_bytes(new)
+        after += len(new) if new is not None else len(data)
+    return before, after
+
+
 def _build_finished(app, exception):
     if exception is None and app.builder.format == "html" and not app.config.html_theme_options.get(
         "search_as_you_type", False
@@ -148,6 +215,7 @@ def _build_finished(app, exception):
         drop_search_scripts(Path(app.outdir))
     if exception is None and app.builder.format == "html":
         subset_fonts(Path(app.outdir))
+        compress_figures(Path(app.outdir), Path(app.outdir).parent / ".palette_cache")
 
 
 def setup(app):
