@@ -28,7 +28,7 @@ def _check_matrix(cls: str, shape: tuple[int, ...]) -> None:
         raise ValueError(f"params must be a 2-D matrix for {cls}, got shape {shape}")
 
 
-def inverse_root(M: np.ndarray, p: float) -> np.ndarray:
+def _inverse_root(M: np.ndarray, p: float) -> np.ndarray:
     """M^(−1/p) of a symmetric positive definite M, from its SVD (= its eigendecomposition)."""
     u, s, vh = np.linalg.svd(M, full_matrices=False)
     return (u * s ** (-1.0 / p)) @ vh
@@ -93,7 +93,7 @@ class Shampoo(Optimizer):
         R = state.R + G.T @ G  # column statistics
         L_root, R_root = state.L_root, state.R_root
         if t % self.preconditioning_compute_steps == 0:
-            L_root, R_root = inverse_root(L, 4), inverse_root(R, 4)  # L^(−1/4), R^(−1/4)
+            L_root, R_root = _inverse_root(L, 4), _inverse_root(R, 4)  # L^(−1/4), R^(−1/4)
         theta = theta - self.lr * L_root @ G @ R_root
         return theta, ShampooState(t, L, R, L_root, R_root)
 

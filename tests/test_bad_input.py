@@ -20,6 +20,7 @@ from required import require  # noqa: E402
 
 import optim_lib as ol  # noqa: E402
 from optim_lib import data, explorer, glued, measure, mlp, muon, plotting, problems, quadratic_theory, runner, schedules  # noqa: E402
+from optim_lib import cnn, schedule_free, shampoo, style  # noqa: E402
 from optim_lib import quadratic_theory as qt  # noqa: E402
 from optim_lib import schedules as S  # noqa: E402
 from optim_lib.explorer import Explorer, Slider  # noqa: E402
@@ -324,6 +325,16 @@ def _make_sgd(v):
 FIGURE_CASES = [
     case("color", plotting.color, None, match="name must be a string, got None"),
     case("color_name", ol.color_name, 3, match="name must be a string, got 3"),
+    case("BatchedMLP", mlp.BatchedMLP, (4,), match="sizes needs an input width"),
+    case("BatchedMLP.init_params", mlp.BatchedMLP((4, 3)).init_params, -1, match=r"seed must be in \[0, inf\)"),
+    case("MinibatchModel.loss_grad", mlp.BatchedMLP((4, 3)).loss_grad, np.zeros(15), np.zeros((2, 4)), np.zeros(2, int),
+         match=r"theta must have shape \(B, 15\)"),
+    case("MinibatchModel.loss", mlp.BatchedMLP((4, 3)).loss, np.zeros((1, 15)), np.zeros((2, 5)), np.zeros(2, int),
+         match=r"X must be \(B, n, 4\)"),
+    case("MinibatchModel.evaluate", mlp.BatchedMLP((4, 3)).evaluate, np.zeros((1, 15)), np.zeros((2, 4)),
+         np.array([0, 3]), match="integer labels"),
+    case("CNN1D", cnn.CNN1D, 6, match="too short"),
+    case("CNN1D.init_params", cnn.CNN1D().init_params, -1, match="seed must be"),
     case("line_style", ol.line_style, None, match="name must be a string, got None"),
     case("figure", ol.figure, width="wide", match="width must be 'full' or 'half', got 'wide'"),
     case("figure", ol.figure, height=0.1, match=r"height must be in \[0.5, 12\], got 0.1"),
@@ -489,7 +500,8 @@ def test_bad_measure_input_raises(fn, args, kwargs, match):
 
 # --- every public callable has a row -----------------------------------------------------------
 
-MODULES = [problems, schedules, runner, explorer, plotting, quadratic_theory, data, mlp, muon, glued, measure]
+MODULES = [problems, schedules, runner, explorer, plotting, quadratic_theory, data, mlp, muon, glued, measure, cnn,
+           schedule_free, shampoo, style]
 # Public names that are hooks behind a checked entry point (classes and functions without
 # arguments are left out automatically: they take no input).
 NOT_INPUT = {"Problem.value", "Problem.grad"}  # abstract; every concrete problem's own are covered
