@@ -428,9 +428,9 @@ def check_accessibility(page, axe: Path) -> list[str]:
     return problems
 
 
-def _poll(page, js, arg, done, timeout=1.5):
+def _poll(page, js, arg, done, timeout=3.0):
     """Evaluate ``js`` every 50 ms until ``done(result)`` or ``timeout`` seconds; the last result
-    (the theme's panels open at once or in a 0.3 s transition: no fixed wait)."""
+    (the theme's panels open at once or in a 0.3 s transition; a loaded machine may take longer)."""
     end = time.perf_counter() + timeout
     while True:
         result = page.evaluate(js, arg)
@@ -509,7 +509,7 @@ def check_solution(page) -> list[str]:
         return [f"solution {info['id']}: its title is covered by {info['covered']}"]
     url = page.url
     page.mouse.click(info["x"], info["y"])
-    state = _poll(page, SOLUTION_JS, "state", lambda s: s["shown"] or page.url != url, timeout=1.0)
+    state = _poll(page, SOLUTION_JS, "state", lambda s: s["shown"] or page.url != url, timeout=2.0)
     problems = []
     if page.url != url:
         problems.append(f"solution {info['id']}: clicking its title navigates to {page.url.split('/')[-1]} "
@@ -521,7 +521,7 @@ def check_solution(page) -> list[str]:
     if info["button"]:
         page.focus(f"[id='{info['id']}'] .toggle-button")
         page.keyboard.press("Enter")
-        state = _poll(page, SOLUTION_JS, "state", lambda s: not s["shown"], timeout=1.0)
+        state = _poll(page, SOLUTION_JS, "state", lambda s: not s["shown"], timeout=2.0)
         if state["shown"] or state["expanded"] != "false":
             problems.append(f"solution {info['id']}: Enter on its toggle button does not close it")
     else:
