@@ -90,9 +90,11 @@ pdf: env $(MATHJAX) latex-deps
 	$(VENV)/bin/jupyter-book build . --builder pdflatex --path-output _build/pdf -W -n --keep-going
 	$(PY) tests/pdf_check.py $(PDF)
 
-# Every page of the built book in headless Chromium (console errors, failed requests, MathJax,
-# images, no widget output, page weight, axe-core's WCAG 2.1 AA rules in light and dark mode,
-# screenshots in _build/screenshots). Prints SKIPPED when /usr/bin/chromium is missing; .ci/run
+# Every page of the built book in headless Chromium at 390 px and 1280 px (console errors, failed
+# requests, MathJax, images, no widget output; the menu and contents open, nothing scrolls
+# sideways, figures at >= 1 px/pt, equations fit, first visit <= 2.5 MB, solution titles open
+# their solution; axe-core's WCAG 2.1 AA rules at 1280 px in light and dark mode; screenshots in
+# _build/screenshots/{390,1280}). Prints SKIPPED when /usr/bin/chromium is missing; .ci/run
 # installs it and sets REQUIRE_BROWSER=1. BROWSER_FLAGS=--require-pdf (make test) also requires
 # the PDF edition's link on every page and the file behind it.
 browser: env $(AXE)
