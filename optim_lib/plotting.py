@@ -68,7 +68,9 @@ def contour(ax, problem: Problem, *, levels: int = 30, resolution: int = 200, lo
     else:
         cs = ax.contour(X, Y, Z, levels=levels, cmap="Greys_r", linewidths=0.6, alpha=0.8)
     for m in problem.minima:
-        ax.plot(m[0], m[1], marker="*", color="#444444", markersize=10, linestyle="none")
+        # a white star with a dark edge: visible on the dark inner contours and on white alike
+        ax.plot(m[0], m[1], marker="*", markerfacecolor="white", markeredgecolor="#222222",
+                markeredgewidth=0.9, markersize=12, linestyle="none")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     return cs
