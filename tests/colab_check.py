@@ -139,8 +139,12 @@ def run_chapter(path: str, prelude: str | None = None) -> tuple[str, float, int]
     nb.cells.insert(0, nbformat.v4.new_code_cell(prelude))
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:         # the copy runs in a folder of its own
+        # laid out like a checkout: a chapter that reads the optimizer study's results finds them at
+        # ../studies (Colab itself downloads them from the repository, which this offline check can't)
+        (Path(tmp) / "chapters").mkdir()
+        (Path(tmp) / "studies").symlink_to(ROOT / "studies", target_is_directory=True)
         NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": tmp}}).execute()
+                       resources={"metadata": {"path": str(Path(tmp) / "chapters")}}).execute()
     missing = [i for i in explorer_cells
                if not any(WIDGET_VIEW in o.get("data", {}) for o in nb.cells[i + 1].outputs)]
     if missing:
