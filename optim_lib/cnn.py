@@ -40,27 +40,8 @@ class CNN1D(MinibatchModel):
         if self.l1 < self.k or self.l3 < 1:
             raise ValueError(f"signals of length {length} are too short for two convolutions of {kernel} taps")
         self.features = self.l3 * self.c2
-        self._shapes = [(self.k, self.c1), (self.k * self.c1, self.c2), (self.features, self.n_classes)]
-        self.matrices, off = [], 0
-        for a, b in self._shapes:
-            self.matrices.append((off, a, b))
-            off += a * b + b
-        self.dim = off
+        self._set_layers([(self.k, self.c1), (self.k * self.c1, self.c2), (self.features, self.n_classes)])
         self.name = f"CNN1D {self.c1}-{self.c2} k{self.k}"
-
-    def init_params(self, seed: int = 0) -> np.ndarray:
-        rng = np.random.default_rng(check_int("seed", seed, 0))
-        parts = []
-        for a, b in self._shapes:
-            parts += [rng.uniform(-np.sqrt(6.0 / a), np.sqrt(6.0 / a), size=a * b), np.zeros(b)]
-        return np.concatenate(parts)
-
-    def _layers(self, theta):
-        out, i = [], 0
-        for a, b in self._shapes:
-            out.append((theta[:, i : i + a * b].reshape(-1, a, b), theta[:, i + a * b : i + a * b + b]))
-            i += a * b + b
-        return out
 
     def _logits_cache(self, theta, X):
         B, n, L = X.shape

@@ -186,6 +186,37 @@ class MinibatchModel:
     n_features: int
     matrices: list
 
+    def _set_layers(self, shapes) -> None:
+        """Record the (rows, cols) of each weight matrix; θ packs, layer by layer, W (row-major) then
+        its bias (cols,). Sets ``dim`` and ``matrices``."""
+        self._shapes = list(shapes)
+        self.matrices, off = [], 0
+        for a, b in self._shapes:
+            self.matrices.append((off, a, b))
+            off += a * b + b
+        self.dim = off
+
+    def _init_limit(self, rows: int, cols: int) -> float:
+        """Half-width of the uniform initial weights of a rows × cols layer: He's √(6/rows)."""
+        return np.sqrt(6.0 / rows)
+
+    def init_params(self, seed: int = 0) -> np.ndarray:
+        """One parameter vector (dim,) from ``default_rng(seed)``: weights uniform in ±``_init_limit``, biases 0."""
+        rng = np.random.default_rng(check_int("seed", seed, 0))
+        parts = []
+        for a, b in self._shapes:
+            limit = self._init_limit(a, b)
+            parts += [rng.uniform(-limit, limit, size=a * b), np.zeros(b)]
+        return np.concatenate(parts)
+
+    def _layers(self, theta):
+        """The (W, bias) of each layer for a batch of θ: W (B, rows, cols), bias (B, cols)."""
+        out, i = [], 0
+        for a, b in self._shapes:
+            out.append((theta[:, i : i + a * b].reshape(-1, a, b), theta[:, i + a * b : i + a * b + b]))
+            i += a * b + b
+        return out
+
     def _logits_cache(self, theta, X):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -263,29 +294,12 @@ class BatchedMLP(MinibatchModel):
             raise ValueError(f"activation must be 'relu' or 'tanh', got {activation!r}")
         self.sizes, self.activation = sizes, activation
         self.n_classes, self.n_features = sizes[-1], sizes[0]
-        self._shapes = list(zip(sizes[:-1], sizes[1:]))
-        self.dim = sum(a * b + b for a, b in self._shapes)
-        self.matrices, off = [], 0
-        for a, b in self._shapes:
-            self.matrices.append((off, a, b))
-            off += a * b + b
+        self._set_layers(zip(sizes[:-1], sizes[1:]))
         self.name = f"MLP {'-'.join(map(str, sizes))} ({activation})"
 
-    def init_params(self, seed: int = 0) -> np.ndarray:
-        """One parameter vector (dim,) from ``default_rng(seed)``."""
-        rng = np.random.default_rng(check_int("seed", seed, 0))
-        parts = []
-        for a, b in self._shapes:
-            limit = np.sqrt(6.0 / a) if self.activation == "relu" else np.sqrt(6.0 / (a + b))
-            parts += [rng.uniform(-limit, limit, size=a * b), np.zeros(b)]
-        return np.concatenate(parts)
-
-    def _layers(self, theta):
-        out, i = [], 0
-        for a, b in self._shapes:
-            out.append((theta[:, i : i + a * b].reshape(-1, a, b), theta[:, i + a * b : i + a * b + b]))
-            i += a * b + b
-        return out
+    def _init_limit(self, rows: int, cols: int) -> float:
+        """He's √(6/rows) for ReLU, Glorot's √(6/(rows + cols)) for tanh."""
+        return np.sqrt(6.0 / rows) if self.activation == "relu" else np.sqrt(6.0 / (rows + cols))
 
     def _logits_cache(self, theta, X):
         layers = self._layers(theta)
