@@ -1,7 +1,8 @@
 """Optional test dependencies: a missing one skips its tests locally, but fails them when its
 REQUIRE flag is set (``.ci/run`` sets every flag, so CI never skips silently).
 
-    REQUIRE_TORCH=1     torch, the test oracle
+    REQUIRE_TORCH=1     torch, the test oracle, and the oracles built on it (schedulefree,
+                        pytorch_optimizer), which .ci/run installs with it
     REQUIRE_WIDGETS=1   ipywidgets, for the explorers
     REQUIRE_SKLEARN=1   scikit-learn, for the digits data
 """
@@ -11,7 +12,8 @@ import os
 
 import pytest
 
-FLAGS = {"torch": "REQUIRE_TORCH", "ipywidgets": "REQUIRE_WIDGETS", "sklearn": "REQUIRE_SKLEARN"}
+FLAGS = {"torch": "REQUIRE_TORCH", "schedulefree": "REQUIRE_TORCH", "pytorch_optimizer": "REQUIRE_TORCH",
+         "ipywidgets": "REQUIRE_WIDGETS", "sklearn": "REQUIRE_SKLEARN"}
 
 
 def require(module: str):

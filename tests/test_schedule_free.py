@@ -1,23 +1,16 @@
 """ScheduleFreeAdamW against the authors' package (``schedulefree.AdamWScheduleFree``, a test
 oracle only: .ci/run installs it with torch), by hand on two steps, and its evaluation point."""
 
-import os
-
 import numpy as np
 import pytest
 
 import optim_lib as ol
 import oracle
+from required import require
 
 
 def _schedulefree():
-    if os.environ.get("REQUIRE_TORCH") == "1":
-        import schedulefree  # an ImportError fails the run: .ci/run installs it
-        import torch
-    else:
-        torch = pytest.importorskip("torch")
-        schedulefree = pytest.importorskip("schedulefree")
-    return torch, schedulefree
+    return require("torch"), require("schedulefree")
 
 
 def _hyperparameters(seed):

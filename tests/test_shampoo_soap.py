@@ -1,25 +1,18 @@
 """Shampoo and SOAP against pytorch-optimizer (``pytorch_optimizer.Shampoo`` and ``SOAP``, test
 oracles only: .ci/run installs pytorch-optimizer with torch), and by hand."""
 
-import os
-
 import numpy as np
 import pytest
 
 import optim_lib as ol
 import oracle_beyond as ob
+from required import require
 
 STEPS = 60
 
 
 def _pytorch_optimizer():
-    if os.environ.get("REQUIRE_TORCH") == "1":
-        import pytorch_optimizer  # an ImportError fails the run: .ci/run installs it
-        import torch
-    else:
-        torch = pytest.importorskip("torch")
-        pytorch_optimizer = pytest.importorskip("pytorch_optimizer")
-    return torch, pytorch_optimizer
+    return require("torch"), require("pytorch_optimizer")
 
 
 def _run_both(ours, theirs_factory, seed, steps=STEPS, share_bases=False):
