@@ -16,7 +16,7 @@ few milliseconds rather than a full redraw.
 
 The frames are drawn in the book's style (``optim_lib.style``: a full-column figure,
 ``FULL_WIDTH`` inches at ``DPI``, texts of at least 9 pt, checked by ``check_figure``) and
-stored as palette PNGs (256 colours: the pictures are flat lines on white), so one chapter's
+stored as palette PNGs (``PALETTE_COLORS`` colours: the pictures are flat lines on white), so one chapter's
 animation looks like the next and like the figures around it. The player scales to the text
 column (a 342 px phone column included).
 
