@@ -124,7 +124,7 @@ $(COLAB_VENV)/.installed: tests/colab_pins.txt tools/sync_install_cell.py pyproj
 	$(COLAB_PY) tests/colab_check.py --install
 	@touch $@
 
-$(COLAB_VENV)/.optim_lib: $(COLAB_VENV)/.installed $(wildcard optim_lib/*.py)
+$(COLAB_VENV)/.optim_lib: $(COLAB_VENV)/.installed $(wildcard optim_lib/*.py optim_lib/*/*.py)
 	$(COLAB_PY) tests/colab_check.py --reinstall-library
 	@touch $@
 

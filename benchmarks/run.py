@@ -134,7 +134,7 @@ def bench_explorer() -> None:
     matplotlib.use("Agg")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from optim_lib.explorer import Slider, explorer
+    from optim_lib.display.explorer import Slider, explorer
 
     ex = explorer(ol.Rosenbrock(), {
         "Adam": (ol.Adam, {"lr": Slider(1e-3, 0.5, 0.05, log=True)}),

@@ -2,7 +2,7 @@
 
 Bad input raises ``ValueError`` naming the argument and the accepted range, for example
 ``beta1 must be in [0, 1), got 1.0``. Divergence of a run is *not* bad input: the runner
-handles it (see :mod:`optim_lib.runner`).
+handles it (see :mod:`optim_lib.experiments.runner`).
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import optim_lib as ol
-from optim_lib import animation
-from optim_lib.animation import slider_animation, sweep, sweep_frames, to_html
-from optim_lib.style import FigureStyleError
+from optim_lib.display import animation
+from optim_lib.display.animation import slider_animation, sweep, sweep_frames, to_html
+from optim_lib.display.style import FigureStyleError
 
 # Animations built only to inspect their frames are never played; matplotlib warns about that.
 pytestmark = pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
@@ -93,7 +93,7 @@ def _frames_of(html):
 
 def test_the_frames_are_palette_pngs_in_the_book_style():
     """PNG always (no JPEG option), a column-wide figure at the book's dpi, at most 64 colours."""
-    from optim_lib import style
+    from optim_lib.display import style
 
     assert "frame_format" not in inspect.signature(to_html).parameters
     anim = slider_animation(ol.Rosenbrock(), lambda lr: {"Adam": ol.Adam(lr=lr)}, [0.01, 0.1], label="η", steps=50)

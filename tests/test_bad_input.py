@@ -19,11 +19,13 @@ import pytest  # noqa: E402
 from required import require  # noqa: E402
 
 import optim_lib as ol  # noqa: E402
-from optim_lib import data, explorer, glued, measure, mlp, muon, plotting, problems, quadratic_theory, runner, schedules  # noqa: E402
-from optim_lib import cnn, schedule_free, shampoo, style  # noqa: E402
-from optim_lib import quadratic_theory as qt  # noqa: E402
-from optim_lib import schedules as S  # noqa: E402
-from optim_lib.explorer import Explorer, Slider  # noqa: E402
+from optim_lib.display import explorer, glued, plotting, style  # noqa: E402
+from optim_lib.experiments import hessian, measure, quadratic_theory, runner  # noqa: E402
+from optim_lib.optimizers import adam_variants, muon, schedule_free, schedules, shampoo  # noqa: E402
+from optim_lib.problems import cnn, data, functions, mlp  # noqa: E402
+from optim_lib.experiments import quadratic_theory as qt  # noqa: E402
+from optim_lib.optimizers import schedules as S  # noqa: E402
+from optim_lib.display.explorer import Explorer, Slider  # noqa: E402
 
 ROWS = []  # (target, fn, args, kwargs, match): every row of the tables below
 
@@ -52,7 +54,7 @@ def check_raises(fn, args, kwargs, match):
 # --- optimizers: constructors, init, step ------------------------------------------------------
 
 OPTIMIZERS = [ol.SGD, ol.Momentum, ol.Nesterov, ol.AdaGrad, ol.RMSprop, ol.AdaDelta, ol.Adam, ol.AMSGrad,
-              ol.AdamW, ol.NAdam, ol.Lion, ol.Muon]
+              ol.AdamW, ol.NAdam, ol.Lion, ol.Muon, ol.AdamL2, ol.KerasAdam]
 BAD_HYPER = {"nesterov": [(1, "nesterov must be True or False")],
              "ns_steps": [(2.5, r"ns_steps must be an integer in \[1, 99\]"), (0, r"ns_steps must be in \[1, 99\]")]}
 
@@ -160,8 +162,8 @@ PROBLEM_CASES = [
          match=r"rows must have shape \(\.\.\., \|B\|\) with \|B\| >= 1"),  # was 0/0 = NaN and a warning
     case("LinearRegression.minibatch_grad", LINREG.minibatch_grad, np.zeros((4, 2)), np.zeros((3, 5), dtype=int),
          match=r"rows has batch axes \(3,\), which do not broadcast against theta's \(4,\)"),
-    case("sigmoid", problems.sigmoid, "a", match="z must be a real number or an array of real numbers"),
-    case("sigmoid", problems.sigmoid, None, match="z must be a real number"),
+    case("sigmoid", functions.sigmoid, "a", match="z must be a real number or an array of real numbers"),
+    case("sigmoid", functions.sigmoid, None, match="z must be a real number"),
 ]
 for _p in [ol.Quadratic.with_condition_number(4.0), ol.Rosenbrock(), ol.Beale(), ol.Saddle(), ol.Himmelblau(),
            ol.SigmoidNeuron(n=10), LINREG]:
@@ -448,7 +450,17 @@ def test_bad_data_input_raises(fn, args, kwargs, match):
 # --- numbers for the prose and shared measurements ----------------------------------------------
 
 AXIS3 = np.array([0.1, 0.2, 0.3])
+_G = ol.Quadratic(np.diag([1.0, 3.0])).grad
 MEASURE_CASES = [
+    case("hessian", ol.hessian, _G, [1, 2], match="theta must be a floating-point array"),
+    case("hessian", ol.hessian, _G, np.zeros((2, 2)), match=r"theta must be a non-empty 1-D array \(one point\), got shape \(2, 2\)"),
+    case("hessian", ol.hessian, _G, np.zeros(2), 0.0, match=r"h must be in \(0, inf\), got 0.0"),
+    case("hvp", ol.hvp, _G, np.zeros(2), np.zeros(3), match=r"v must have theta's shape \(2,\), got \(3,\)"),
+    case("hvp", ol.hvp, _G, np.zeros(2), np.ones(2), -1e-5, match=r"h must be in \(0, inf\), got -1e-05"),
+    case("top_eigenpair", ol.top_eigenpair, _G, np.zeros(2), iters=0, match=r"iters must be in \[1, inf\)"),
+    case("top_eigenpair", ol.top_eigenpair, _G, np.zeros(2), v0=np.zeros(2), match="v0 must be a non-zero array"),
+    case("sharpness", ol.sharpness, _G, np.zeros(2), iters=2.5, match="iters must be an integer"),
+    case("sharpness", ol.sharpness, _G, np.array([]), match=r"theta must be a non-empty 1-D array"),
     case("format_number", ol.format_number, "1", match="value must be a real number, got '1'"),
     case("format_number", ol.format_number, True, match="value must be a real number, got True"),
     case("format_number", ol.format_number, np.array([1.0, 2.0]), match="value must be a real number, got array"),
@@ -500,8 +512,8 @@ def test_bad_measure_input_raises(fn, args, kwargs, match):
 
 # --- every public callable has a row -----------------------------------------------------------
 
-MODULES = [problems, schedules, runner, explorer, plotting, quadratic_theory, data, mlp, muon, glued, measure, cnn,
-           schedule_free, shampoo, style]
+MODULES = [functions, schedules, runner, explorer, plotting, quadratic_theory, data, mlp, muon, glued, measure, cnn,
+           schedule_free, shampoo, style, hessian, adam_variants]
 # Public names that are hooks behind a checked entry point (classes and functions without
 # arguments are left out automatically: they take no input).
 NOT_INPUT = {"Problem.value", "Problem.grad"}  # abstract; every concrete problem's own are covered

@@ -239,7 +239,7 @@ def test_muon_refuses_non_matrices_and_array_hyperparameters():
         with pytest.raises(ValueError, match="2-D"):
             opt.init(np.zeros(shape))
         with pytest.raises(ValueError, match="2-D"):
-            opt.step(np.zeros(shape), np.zeros(shape), ol.muon.MuonState(np.zeros(shape)))
+            opt.step(np.zeros(shape), np.zeros(shape), ol.optimizers.muon.MuonState(np.zeros(shape)))
     with pytest.raises(ValueError, match="lr"):
         ol.Muon(lr=np.array([0.1, 0.2]))
     with pytest.raises(ValueError, match="ns_steps"):

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from optim_lib.cnn import CNN1D
-from optim_lib.mlp import MLP, BatchedMLP
+from optim_lib.problems.cnn import CNN1D
+from optim_lib.problems.mlp import MLP, BatchedMLP
 
 
 def central_differences(model, theta, X, y, idx, h=1e-6):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import optim_lib as ol
-from optim_lib.data import LogisticRegression, load_digits_split
-from optim_lib.mlp import MLP
+from optim_lib.problems.data import LogisticRegression, load_digits_split
+from optim_lib.problems.mlp import MLP
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from required import require  # noqa: E402
 require("ipywidgets")  # REQUIRE_WIDGETS=1 (set by .ci/run) turns the skip into a failure
 
 import optim_lib as ol  # noqa: E402
-from optim_lib.explorer import Explorer, Slider, compute, draw, explorer, small_multiples  # noqa: E402
+from optim_lib.display.explorer import Explorer, Slider, compute, draw, explorer, small_multiples  # noqa: E402
 
 SPEC = {
     "Adam": (ol.Adam, {"lr": Slider(1e-3, 0.5, 0.05, log=True), "beta1": Slider(0.0, 0.99, 0.9)}),

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import optim_lib as ol
-from optim_lib.glued import MINUS, NNBSP
+from optim_lib.display.glued import MINUS, NNBSP
 
 TIMES = f"{NNBSP}×{NNBSP}"
 
@@ -83,7 +83,7 @@ def test_a_glued_number_is_glued_but_not_shown_under_its_cell():
 
     out = ol.number(-1.5e-16, ".2g")
     assert out._ipython_display_() is None
-    data, _ = format_display_data(ol.glued._Pasted(out.text))
+    data, _ = format_display_data(ol.display.glued._Pasted(out.text))
     assert data["text/plain"] == repr("\u22121.5\u202f×\u202f10⁻¹⁶")
 
 

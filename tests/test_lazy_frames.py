@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import pytest
 
 import optim_lib as ol
-from optim_lib.animation import slider_animation, to_html
+from optim_lib.display.animation import slider_animation, to_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import lazy_frames  # noqa: E402

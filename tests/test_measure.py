@@ -1,4 +1,4 @@
-"""The shared measurements (optim_lib/measure.py), on losses and grids written out by hand:
+"""The shared measurements (optim_lib/experiments/measure.py), on losses and grids written out by hand:
 staying below a target vs crossing it once, grid bests with ties and edges, spread over seeds."""
 
 import numpy as np

@@ -1,10 +1,10 @@
-"""The formulas of optim_lib.quadratic_theory against rates measured by running the optimizers."""
+"""The formulas of optim_lib.experiments.quadratic_theory against rates measured by running the optimizers."""
 
 import numpy as np
 import pytest
 
 import optim_lib as ol
-from optim_lib import quadratic_theory as qt
+from optim_lib.experiments import quadratic_theory as qt
 
 ELL, L = 0.01, 1.0  # κ = 100
 

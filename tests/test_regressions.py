@@ -32,6 +32,8 @@ ARRAY_HYPER = {
     "AdamW": lambda: ol.AdamW(lr=0.05),
     "NAdam": lambda: ol.NAdam(lr=0.05),
     "Lion": lambda: ol.Lion(lr=0.05),
+    "AdamL2": lambda: ol.AdamL2(lr=0.05, weight_decay=0.1),
+    "KerasAdam": lambda: ol.KerasAdam(lr=0.05),
     "ScheduleFreeAdamW": lambda: ol.ScheduleFreeAdamW(lr=0.05, warmup_steps=2, weight_decay=0.1, r=1.0),
 }
 CASES = [(name, hp) for name, make in ARRAY_HYPER.items() for hp in make().hyperparameters]

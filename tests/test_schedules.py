@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import optim_lib as ol
-from optim_lib.schedules import Constant, CosineAnnealing, Exponential, InverseTime, StepDecay, WarmupDecay
+from optim_lib.optimizers.schedules import Constant, CosineAnnealing, Exponential, InverseTime, StepDecay, WarmupDecay
 
 T = 150  # steps compared against torch (>= 100)
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import optim_lib as ol
-from optim_lib import base
+from optim_lib.optimizers import base
 
 ELEMENTWISE = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "AdaDelta", "Adam", "AMSGrad", "AdamW",
                "NAdam", "Lion"]

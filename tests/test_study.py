@@ -60,7 +60,7 @@ def test_study_covers_the_protocol(rows):
 
 
 def test_muon_adamw_is_optim_libs_muon_and_adamw():
-    from optim_lib.mlp import BatchedMLP
+    from optim_lib.problems.mlp import BatchedMLP
 
     model = BatchedMLP((6, 5, 3))
     cfg = {"lr": 0.02, "momentum": 0.9, "weight_decay": 0.1, "adam_lr": 0.003, "schedule": "constant"}

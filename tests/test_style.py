@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import optim_lib as ol  # noqa: E402
-from optim_lib import style  # noqa: E402
+from optim_lib.display import style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

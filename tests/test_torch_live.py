@@ -52,7 +52,7 @@ def test_a_wrong_convention_in_optim_lib_is_detected():
     import inspect
     import textwrap
 
-    from optim_lib import adam as adam_module
+    from optim_lib.optimizers import adam as adam_module
 
     source = textwrap.dedent(inspect.getsource(adam_module.Adam.update))
     slipped = source.replace("np.sqrt(v_hat) + self.eps", "np.sqrt(v_hat + self.eps)")

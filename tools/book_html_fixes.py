@@ -18,7 +18,7 @@
 
 5. myst-nb draws every pasted glue value bold, so numbers stood out of light captions and
    broke at their minus sign or exponent. Pasted numbers are set in the surrounding weight and
-   never break across lines (optim_lib.glued already joins a number's parts with no-break
+   never break across lines (optim_lib.display.glued already joins a number's parts with no-break
    spaces; ``nowrap`` keeps a line break out of the number itself).
 
 6. Accessibility (WCAG 2.1 AA; the browser check runs axe-core on every page, light and dark):
@@ -111,7 +111,7 @@ def _add_pasted_css(app, pagename, templatename, context, doctree):
 
 def _label_players(app, doctree, docname):
     """Label the slider of every animation player in the page (players stored in a chapter's
-    outputs before optim_lib.animation.to_html labelled them)."""
+    outputs before optim_lib.display.animation.to_html labelled them)."""
     from docutils import nodes
 
     for raw in doctree.findall(nodes.raw):

@@ -19,7 +19,7 @@
    ``{ref}`` to an erratum box resolved in the HTML but pointed nowhere in the PDF ("Hyper
    reference ... undefined"): each named box gets its label, just above it.
 
-4. An animation player (optim_lib.animation, glued into a figure) is HTML: LaTeX fell back to
+4. An animation player (optim_lib.display.animation, glued into a figure) is HTML: LaTeX fell back to
    its text/plain form, ``<IPython.core.display.HTML object>``, printed as code. In the PDF the
    figure says instead, in words, that its animation plays in the online book; its caption,
    which describes what the frames show, stays.

@@ -1,6 +1,6 @@
 """A small Sphinx extension (loaded from _config.yml): animation frames as files, loaded late.
 
-An animation player (``optim_lib.animation.to_html``, matplotlib's ``to_jshtml`` player) stores
+An animation player (``optim_lib.display.animation.to_html``, matplotlib's ``to_jshtml`` player) stores
 every frame in the notebook as a base64 ``data:`` URL, so the notebook plays in Jupyter, Colab
 or Binder with nothing beside it. Inlined in the static page, those frames were 0.7–1.1 MB of
 every chapter page that has a player, downloaded on a first visit whether or not the reader

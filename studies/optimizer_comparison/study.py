@@ -26,9 +26,9 @@ from typing import Callable, Optional
 import numpy as np
 
 import optim_lib as ol
-from optim_lib.cnn import CNN1D
-from optim_lib.data import load_digits_split
-from optim_lib.mlp import BatchedMLP, MinibatchModel
+from optim_lib.problems.cnn import CNN1D
+from optim_lib.problems.data import load_digits_split
+from optim_lib.problems.mlp import BatchedMLP, MinibatchModel
 
 BATCH_SIZE = 32
 WARMUP = 0.05  # warmup fraction of the steps for the warmup-cosine schedule
@@ -226,7 +226,7 @@ def build(name: str, configs: list[dict]):
 
 def newton_schulz_batched(G: np.ndarray, steps: int = 5, eps: float = 1e-7) -> np.ndarray:
     """optim_lib.newton_schulz on a stack of matrices G (B, r, c), each on its own."""
-    a, b, c = ol.muon.NS_COEFFICIENTS
+    a, b, c = ol.optimizers.muon.NS_COEFFICIENTS
     X = G
     tall = X.shape[1] > X.shape[2]
     if tall:

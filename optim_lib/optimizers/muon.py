@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_bool, check_float_array, check_hyper, check_int, check_scalar
+from .._checks import check_bool, check_float_array, check_hyper, check_int, check_scalar
 from .base import Optimizer
 
 NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)

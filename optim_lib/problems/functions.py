@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._checks import (
+from .._checks import (
     check_float_array,
     check_int,
     check_int_array,

@@ -21,7 +21,7 @@ from typing import Union
 
 import numpy as np
 
-from ._checks import Hyper, check_broadcast_together, check_hyper, check_int
+from .._checks import Hyper, check_broadcast_together, check_hyper, check_int
 
 LR = Union[float, np.ndarray]
 

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import Hyper, check_hyper
+from .._checks import Hyper, check_hyper
 from .base import Optimizer
 
 

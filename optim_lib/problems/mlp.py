@@ -11,9 +11,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ._checks import check_int
+from .._checks import check_int
 from .data import _Workspace, _check_data, _check_inputs, _fresh, _softmax_columns, _with_ones_row
-from .problems import Problem
+from .functions import Problem
 
 
 class MLP(Problem):

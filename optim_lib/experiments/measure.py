@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_scalar, check_str
+from .._checks import check_bool, check_int, check_scalar, check_str
 
 
 def _losses(name: str, values: object) -> np.ndarray:

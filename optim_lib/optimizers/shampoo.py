@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ._checks import check_hyper, check_int
+from .._checks import check_hyper, check_int
 from .base import Optimizer
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ._checks import check_int, check_scalar, check_str
+from .._checks import check_int, check_scalar, check_str
 
 FULL_WIDTH = 4.6  # inches: the text column on a 390 px phone (342 px) at ≥ 1 px per point
 HALF_WIDTH = 3.2  # inches: a small figure, shown at its natural size beside nothing

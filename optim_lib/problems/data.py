@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_float_array, check_int, check_scalar
-from .problems import Problem
+from .._checks import check_float_array, check_int, check_scalar
+from .functions import Problem
 
 
 class Split(NamedTuple):

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from ._checks import check_broadcast, check_float_array, check_params_grad
+from .._checks import check_broadcast, check_float_array, check_params_grad
 
 
 SLICE_BYTES = 512 * 1024  # per array and slice: update()'s temporaries stay in the CPU caches (measured best)

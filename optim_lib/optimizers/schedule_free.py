@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import Hyper, check_hyper
+from .._checks import Hyper, check_hyper
 from .adam import _adam_hyperparameters
 from .base import Optimizer
 

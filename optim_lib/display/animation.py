@@ -6,7 +6,7 @@ one value of the hyperparameter, and the reader scrubs through the values with t
 controls. Every frame comes from one batched run per optimizer (the hyperparameter is an array,
 one run per value), so the frames cost one computation, not one each::
 
-    from optim_lib.animation import slider_animation, to_html
+    from optim_lib.display.animation import slider_animation, to_html
     anim = slider_animation(ravine, lambda lr: {"SGD": ol.SGD(lr=lr)}, np.geomspace(0.1, 2.2, 24),
                             label="η", steps=60)
     to_html(anim, alt="...")   # an HTML player (matplotlib's to_jshtml), under the page's size budget
@@ -14,7 +14,7 @@ one run per value), so the frames cost one computation, not one each::
 The plots are drawn once and each frame redraws only its lines (blitting), so a frame costs a
 few milliseconds rather than a full redraw.
 
-The frames are drawn in the book's style (``optim_lib.style``: a full-column figure,
+The frames are drawn in the book's style (``optim_lib.display.style``: a full-column figure,
 ``FULL_WIDTH`` inches at ``DPI``, texts of at least 9 pt, checked by ``check_figure``) and
 stored as palette PNGs (``PALETTE_COLORS`` colours: the pictures are flat lines on white), so one chapter's
 animation looks like the next and like the figures around it. The player scales to the text
@@ -36,13 +36,13 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ._checks import check_hyper, check_int
-from .base import Optimizer
+from .._checks import check_hyper, check_int
+from ..optimizers.base import Optimizer
 from .explorer import _excess_loss, _panels
 from .plotting import color
 from .style import DPI, FULL_WIDTH, MIN_FONT_PT, RC, FigureStyleError, check_figure
-from .problems import Problem
-from .runner import Trajectory, run
+from ..problems.functions import Problem
+from ..experiments.runner import Trajectory, run
 
 _PLAYER_IMAGE = re.compile(r'<img id="_anim_img[0-9a-f]+">')
 _PLAYER_SLIDER = re.compile(r'<input id="_anim_slider[0-9a-f]+"')

@@ -11,8 +11,8 @@ from typing import Optional
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_real_array, check_str
-from .problems import Problem
+from .._checks import check_bool, check_int, check_real_array, check_str
+from ..problems.functions import Problem
 from .style import COLORS, color  # noqa: F401  (the book's colours live in style.py)
 
 

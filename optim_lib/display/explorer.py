@@ -2,7 +2,7 @@
 
 A chapter builds an explorer in a few lines::
 
-    from optim_lib.explorer import explorer, Slider
+    from optim_lib.display.explorer import explorer, Slider
     explorer(Rosenbrock(), {
         "Momentum": (Momentum, {"lr": Slider(1e-4, 1e-2, log=True), "momentum": Slider(0.0, 0.99)}),
         "Adam": (Adam, {"lr": Slider(1e-3, 0.5, log=True)}),
@@ -24,12 +24,12 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ._checks import check_bool, check_int, check_real_array, check_scalar, check_str
-from .base import Optimizer
+from .._checks import check_bool, check_int, check_real_array, check_scalar, check_str
+from ..optimizers.base import Optimizer
 from .plotting import _check_problem_2d, _pair, color, contour, path
 from .style import FULL_WIDTH, MIN_FONT_PT
-from .problems import Problem
-from .runner import Trajectory, run
+from ..problems.functions import Problem
+from ..experiments.runner import Trajectory, run
 
 OptimizerSpec = tuple[type, Mapping[str, "Slider"]]
 

@@ -13,9 +13,9 @@ from typing import Callable, Optional, Union
 
 import numpy as np
 
-from ._checks import check_bool, check_broadcast, check_float_array, check_int, check_scalar, check_str
-from .base import Optimizer
-from .problems import Problem
+from .._checks import check_bool, check_broadcast, check_float_array, check_int, check_scalar, check_str
+from ..optimizers.base import Optimizer
+from ..problems.functions import Problem
 
 Schedule = Callable[[int], Union[float, np.ndarray]]
 

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_broadcast_together, check_hyper, check_int, check_real_array, check_scalar
+from .._checks import check_broadcast_together, check_hyper, check_int, check_real_array, check_scalar
 
 __all__ = [
     "gd_rate",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import check_int
+from .._checks import check_int
 from .mlp import MinibatchModel
 
 
