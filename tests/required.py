@@ -2,7 +2,7 @@
 REQUIRE flag is set (``.ci/run`` sets every flag, so CI never skips silently).
 
     REQUIRE_TORCH=1     torch, the test oracle, and the oracles built on it (schedulefree,
-                        pytorch_optimizer), which .ci/run installs with it
+                        pytorch_optimizer, lion_pytorch), which .ci/run installs with it
     REQUIRE_WIDGETS=1   ipywidgets, for the explorers
     REQUIRE_SKLEARN=1   scikit-learn, for the digits data
 """
@@ -13,6 +13,7 @@ import os
 import pytest
 
 FLAGS = {"torch": "REQUIRE_TORCH", "schedulefree": "REQUIRE_TORCH", "pytorch_optimizer": "REQUIRE_TORCH",
+         "lion_pytorch": "REQUIRE_TORCH",
          "ipywidgets": "REQUIRE_WIDGETS", "sklearn": "REQUIRE_SKLEARN"}
 
 

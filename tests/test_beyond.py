@@ -14,13 +14,13 @@
   .ci/run installs pinned, beside torch, as a test oracle (REQUIRE_TORCH=1 requires it too).
 """
 
-import os
 import pathlib
 
 import numpy as np
 import pytest
 
 import optim_lib as ol
+from required import require
 import oracle
 import oracle_beyond as ob
 
@@ -28,11 +28,7 @@ GOLDEN = pathlib.Path(__file__).parent / "golden"
 
 
 def _torch():
-    if os.environ.get("REQUIRE_TORCH") == "1":
-        import torch  # an ImportError fails the test, as it should
-
-        return torch
-    return pytest.importorskip("torch")
+    return require("torch")
 
 
 # --- torch: golden files (no torch needed) and live ------------------------------------------
@@ -161,12 +157,7 @@ def test_lion_hand_steps():
 
 
 def _lion_pytorch():
-    _torch()
-    if os.environ.get("REQUIRE_TORCH") == "1":
-        import lion_pytorch  # an ImportError fails the test: .ci/run installs it with torch
-
-        return lion_pytorch
-    return pytest.importorskip("lion_pytorch")
+    return require("lion_pytorch")
 
 
 @pytest.mark.parametrize("seed", oracle.SEEDS)
