@@ -38,6 +38,20 @@ def test_mlp_gradient_matches_finite_differences(split, sizes):
         np.testing.assert_allclose(g[..., idx], central_difference(p, theta, idx), rtol=1e-5, atol=1e-8)
 
 
+@pytest.mark.parametrize("sizes", [(64, 10), (64, 8, 10)])
+def test_mlp_squared_loss_gradient_matches_finite_differences(split, sizes):
+    p = MLP(split.X_train, split.y_train, sizes, loss="mse")
+    theta = p.init_params(seed=4, batch=(2,)) + 0.05
+    g = p.grad(theta)
+    for idx in np.random.default_rng(5).choice(p.dim, 30, replace=False):
+        np.testing.assert_allclose(g[..., idx], central_difference(p, theta, idx), rtol=1e-5, atol=1e-8)
+    # J = (1/2n) Σᵢ ‖zᵢ − e_{yᵢ}‖² on the logits, not the cross-entropy
+    z = p.logits(theta[0])
+    onehot = np.eye(10)[split.y_train]
+    assert p.value(theta[0]) == pytest.approx(0.5 * np.mean(np.sum((z - onehot) ** 2, axis=1)), rel=1e-12)
+    assert p.value(theta[0]) != pytest.approx(MLP(split.X_train, split.y_train, sizes).value(theta[0]), rel=1e-3)
+
+
 def test_batched_equals_one_at_a_time(split):
     p = MLP(split.X_train, split.y_train, (64, 7, 10))
     theta = p.init_params(seed=0, batch=(3,))
@@ -83,6 +97,7 @@ def test_split_is_deterministic_and_disjoint():
         (lambda s: MLP(s.X_train, s.y_train, (64, 0, 10)), r"sizes\[1\] must be in \[1, inf\), got 0"),
         (lambda s: MLP(s.X_train, s.y_train, (64, 1)), r"the output width \(number of classes\) must be at least 2, got 1"),
         (lambda s: MLP(np.full_like(s.X_train, np.nan), s.y_train), "X must be finite"),
+        (lambda s: MLP(s.X_train, s.y_train, loss="hinge"), r"loss must be 'cross_entropy' or 'mse', got 'hinge'"),
         (lambda s: MLP(s.X_train, s.y_train).init_params(seed=-1), r"seed must be in \[0, inf\), got -1"),
         (lambda s: MLP(s.X_train, s.y_train).grad(np.zeros(5)), r"theta must have shape \(\.\.\., 2410\) for MLP 64-32-10, got \(5,\)"),
         (lambda s: LogisticRegression(s.X_train, s.y_train).value(np.zeros((2, 3))),

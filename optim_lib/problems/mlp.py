@@ -17,9 +17,10 @@ from .functions import Problem
 
 
 class MLP(Problem):
-    r"""Cross-entropy of a tanh network, h₀ = x, hₗ = tanh(Wₗ hₗ₋₁ + cₗ), logits = W_L h_{L−1} + c_L.
+    r"""Cross-entropy (or squared loss) of a tanh network, h₀ = x, hₗ = tanh(Wₗ hₗ₋₁ + cₗ), logits = W_L h_{L−1} + c_L.
 
-    J(θ) = −(1/n) Σᵢ log softmax(logitsᵢ)_{yᵢ}. ``sizes`` lists the layer widths, input first
+    J(θ) = −(1/n) Σᵢ log softmax(logitsᵢ)_{yᵢ}; with ``loss="mse"``, J(θ) = (1/2n) Σᵢ ‖logitsᵢ − e_{yᵢ}‖², the
+    squared distance of the outputs to the one-hot labels (no softmax). ``sizes`` lists the layer widths, input first
     and classes last, e.g. (64, 32, 10). θ packs, layer by layer, W (in × out, row-major) then c.
     The gradient is backpropagation, written for a leading batch of parameter sets.
 
@@ -29,7 +30,10 @@ class MLP(Problem):
     ∂J/∂[Wₗ; cₗ] = h̃ₗ₋₁ δₗᵀ and δₗ₋₁ = (Wₗ δₗ) ⊙ (1 − hₗ₋₁²).
     """
 
-    def __init__(self, X: object, y: object, sizes: Sequence[int] = (64, 32, 10)):
+    def __init__(self, X: object, y: object, sizes: Sequence[int] = (64, 32, 10), loss: str = "cross_entropy"):
+        if loss not in ("cross_entropy", "mse"):
+            raise ValueError(f"loss must be 'cross_entropy' or 'mse', got {loss!r}")
+        self.loss = loss
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
             raise ValueError(f"sizes must be a sequence of layer widths, like (64, 32, 10), got {sizes!r}")
         sizes = tuple(sizes)
@@ -121,13 +125,16 @@ class MLP(Problem):
 
     def value(self, theta):
         theta = self._theta(theta)
-        log_p = self._train_forward(theta)[3]
+        _, _, z, log_p, _ = self._train_forward(theta)
+        if self.loss == "mse":
+            return 0.5 * np.mean(np.sum((z - self._YT) ** 2, axis=-2), axis=-1)  # (1/2n) Σᵢ ‖zᵢ − e_{yᵢ}‖²
         return -np.mean(log_p[..., self.y, self._columns], axis=-1)  # −(1/n) Σᵢ log P_{yᵢ, i}
 
     def grad(self, theta):
         theta = self._theta(theta)
-        hs, layers, _, _, p = self._train_forward(theta)
-        delta = np.subtract(p, self._YT, out=self._work("delta", p.shape, p.dtype))  # δ_L = ∂J/∂Zᵀ
+        hs, layers, z, _, p = self._train_forward(theta)
+        out = z if self.loss == "mse" else p  # δ_L = ∂J/∂Zᵀ: (Zᵀ − Yᵀ)/n for the squared loss, (Pᵀ − Yᵀ)/n for cross-entropy
+        delta = np.subtract(out, self._YT, out=self._work("delta", p.shape, p.dtype))
         delta /= self.n
         g = np.empty((*theta.shape[:-1], self.dim), dtype=delta.dtype)
         g_layers = self._layers(g)
