@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import optim_lib as ol
-from optim_lib.optimizers.schedules import Constant, CosineAnnealing, Exponential, InverseTime, StepDecay, WarmupDecay
+from optim_lib.optimizers.schedules import (Constant, CosineAnnealing, Exponential, InverseTime, StepDecay, WarmupDecay,
+                                            WarmupStableDecay)
 
 T = 150  # steps compared against torch (>= 100)
 
@@ -109,6 +110,25 @@ def test_warmup_linear_equals_torch_lambdalr(min_lr):
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("W, D, min_lr", [(10, 30, 0.0), (10, 30, 0.05), (1, 1, 0.0), (20, 130, 0.0)])
+def test_wsd_linear_equals_torch_sequentiallr(W, D, min_lr):
+    """Warmup (LinearLR), stable (ConstantLR, factor 1), decay (LinearLR to η_min/η) over T = 150 steps."""
+    total, lr = T, 0.5
+    ours = WarmupStableDecay(lr=lr, warmup_steps=W, decay_steps=D, total_steps=total, decay="linear", min_lr=min_lr)(t)
+    warm = (lambda s, o: s.LinearLR(o, start_factor=1 / W, end_factor=1.0, total_iters=W - 1)) if W > 1 else \
+        (lambda s, o: s.ConstantLR(o, factor=1.0, total_iters=1))
+    theirs = torch_lrs(
+        lambda s, o: s.SequentialLR(
+            o,
+            [warm(s, o), s.ConstantLR(o, factor=1.0, total_iters=1),
+             s.LinearLR(o, start_factor=1.0, end_factor=min_lr / lr, total_iters=D)],
+            milestones=[W, total - D],
+        ),
+        lr,
+    )
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+
+
 # ---- torch-free tests ---------------------------------------------------------------------------
 
 
@@ -123,9 +143,41 @@ def test_hand_values():
     assert Constant(0.3)(7) == 0.3
 
 
+def test_wsd_hand_values():
+    # 1-sqrt: steps 5..8 are the decay, s = 0, 1/4, 1/2, 3/4, so η_t = 1 − √s; η_9 = η_min
+    w = WarmupStableDecay(1.0, warmup_steps=0, decay_steps=4, total_steps=8, decay="1-sqrt")
+    np.testing.assert_allclose(w(np.arange(1, 10)), [1, 1, 1, 1, 1, 0.5, 1 - math.sqrt(0.5), 1 - math.sqrt(0.75), 0],
+                               rtol=1e-15, atol=1e-15)
+    w = WarmupStableDecay(2.0, warmup_steps=2, decay_steps=4, total_steps=10, decay="1-sqrt", min_lr=1.0)
+    np.testing.assert_allclose(w(np.arange(1, 12)), [1, 2, 2, 2, 2, 2, 2, 1.5, 1 + 1 - math.sqrt(0.5),
+                                                     1 + 1 - math.sqrt(0.75), 1], rtol=1e-15)
+    lin = WarmupStableDecay(1.0, warmup_steps=4, decay_steps=4, total_steps=12, decay="linear")
+    assert np.allclose(lin(np.arange(1, 14)), [0.25, 0.5, 0.75, 1, 1, 1, 1, 1, 1, 0.75, 0.5, 0.25, 0])
+
+
+def test_wsd_without_stable_phase_is_warmup_linear_decay():
+    t_ = np.arange(1, 131)
+    np.testing.assert_allclose(WarmupStableDecay(0.3, 10, 110, 120, "linear", min_lr=0.01)(t_),
+                               WarmupDecay(0.3, 10, 120, "linear", min_lr=0.01)(t_), rtol=1e-14)
+
+
+def test_wsd_budgets_share_the_stable_run():
+    """Two budgets with the same η and W agree until the shorter one's decay (d(0) = 1 at step T − D + 1)."""
+    short, long_ = WarmupStableDecay(0.1, 20, 100, 500), WarmupStableDecay(0.1, 20, 400, 2000)
+    t_ = np.arange(1, 402)
+    np.testing.assert_array_equal(short(t_), long_(t_))
+    assert short(402) < 0.1 == long_(402)
+
+
+def test_wsd_1sqrt_decays_faster_at_first_and_stays_below_linear():
+    t_ = np.arange(101, 201)
+    sq, li = WarmupStableDecay(1.0, 0, 100, 200, "1-sqrt")(t_), WarmupStableDecay(1.0, 0, 100, 200, "linear")(t_)
+    assert sq[0] == li[0] == 1.0 and np.all(sq[1:] < li[1:]) and np.all(np.diff(sq) < 0)
+
+
 def test_scalar_in_float_out_array_in_array_out():
     for s in [Constant(0.1), StepDecay(0.1, 3), Exponential(0.1, 0.9), InverseTime(0.1),
-              CosineAnnealing(0.1, 10), WarmupDecay(0.1, 2, 10)]:
+              CosineAnnealing(0.1, 10), WarmupDecay(0.1, 2, 10), WarmupStableDecay(0.1, 2, 3, 10)]:
         assert isinstance(s(1), float)
         assert s(np.arange(1, 11)).shape == (10,)
         assert s(np.arange(1, 7).reshape(2, 3)).shape == (2, 3)
@@ -133,7 +185,8 @@ def test_scalar_in_float_out_array_in_array_out():
 
 
 @pytest.mark.parametrize("sched", [StepDecay(1.0, 5, 0.5), Exponential(1.0, 0.95), InverseTime(1.0, 0.3),
-                                   CosineAnnealing(1.0, 50, 0.1), WarmupDecay(1.0, 0, 50, "linear")])
+                                   CosineAnnealing(1.0, 50, 0.1), WarmupDecay(1.0, 0, 50, "linear"),
+                                   WarmupStableDecay(1.0, 0, 10, 50, "1-sqrt", 0.1)])
 def test_decays_are_nonincreasing_and_positive(sched):
     eta = sched(np.arange(1, 200))
     assert np.all(np.diff(eta) <= 1e-15) and np.all(eta >= 0)
@@ -167,6 +220,13 @@ def test_inverse_time_meets_robbins_monro_and_exponential_does_not():
         (lambda: WarmupDecay(0.1, warmup_steps=10, total_steps=10), r"total_steps must be in \[11, inf\)"),
         (lambda: WarmupDecay(0.1, warmup_steps=-1, total_steps=10), r"warmup_steps must be in \[0, inf\)"),
         (lambda: WarmupDecay(0.1, 2, 10, decay="step"), r"decay must be 'cosine' or 'linear'"),
+        (lambda: WarmupStableDecay(0.1, warmup_steps=-1, decay_steps=5, total_steps=10), r"warmup_steps must be in \[0, inf\)"),
+        (lambda: WarmupStableDecay(0.1, warmup_steps=2, decay_steps=0, total_steps=10), r"decay_steps must be in \[1, inf\)"),
+        (lambda: WarmupStableDecay(0.1, warmup_steps=2, decay_steps=2.5, total_steps=10), r"decay_steps must be an integer"),
+        (lambda: WarmupStableDecay(0.1, warmup_steps=5, decay_steps=6, total_steps=10), r"total_steps must be in \[11, inf\)"),
+        (lambda: WarmupStableDecay(0.1, 2, 5, 10, decay="cosine"), r"decay must be 'linear' or '1-sqrt'"),
+        (lambda: WarmupStableDecay(-0.1, 2, 5, 10), r"lr must be in \[0, inf\)"),
+        (lambda: WarmupStableDecay(0.1, 2, 5, 10, min_lr=0.2), r"min_lr must be in \[0, lr\]"),
     ],
 )
 def test_bad_hyperparameters_raise(make, match):

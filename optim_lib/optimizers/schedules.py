@@ -191,3 +191,48 @@ class WarmupDecay:
         if W == 0:
             return _out(decayed)
         return _out(np.where(t <= W, self.lr * np.minimum(t, W) / W, decayed))
+
+
+@dataclass(frozen=True)
+class WarmupStableDecay:
+    """Warmup-stable-decay (WSD): a linear warmup over W steps, η until step T − D, a decay over the last D.
+
+        η_t = η t / W                                       for t ≤ W           (warmup; η_W = η)
+        η_t = η                                             for W < t ≤ T − D   (stable)
+        η_t = η_min + (η − η_min) d(s),  s = (t − 1 − (T − D))/D clipped to [0, 1]   for t > T − D
+
+    with d(s) = 1 − s for ``decay="linear"`` and d(s) = 1 − √s for ``decay="1-sqrt"`` (the cooldown of
+    Hägele et al. 2024), so that η_{T+1} = η_min, as for :class:`WarmupDecay`. Two budgets T < T′ with
+    the same η and W share every step up to T − D: one long stable run serves all budgets, and each
+    budget adds only its own D decay steps, branched off that run (Hu et al. 2024 named the schedule).
+    torch (linear decay): ``SequentialLR([LinearLR(1/W, 1, total_iters=W − 1), ConstantLR(factor=1),
+    LinearLR(1, η_min/η, total_iters=D)], milestones=[W, T − D])``. ``decay_steps = total_steps −
+    warmup_steps`` leaves no stable phase; ``warmup_steps=0`` starts at η.
+    """
+
+    lr: Hyper
+    warmup_steps: int
+    decay_steps: int
+    total_steps: int
+    decay: str = "1-sqrt"
+    min_lr: Hyper = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "lr", check_hyper("lr", self.lr, 0.0))
+        object.__setattr__(self, "warmup_steps", check_int("warmup_steps", self.warmup_steps, 0))
+        object.__setattr__(self, "decay_steps", check_int("decay_steps", self.decay_steps, 1))
+        total = check_int("total_steps", self.total_steps, self.warmup_steps + self.decay_steps)
+        object.__setattr__(self, "total_steps", total)
+        if not (isinstance(self.decay, str) and self.decay in ("linear", "1-sqrt")):
+            raise ValueError(f"decay must be 'linear' or '1-sqrt', got {self.decay!r}")
+        object.__setattr__(self, "min_lr", _check_min_lr(self.min_lr, self.lr))
+
+    def __call__(self, t) -> LR:
+        t = _steps(t, self)
+        W, D, T = self.warmup_steps, self.decay_steps, self.total_steps
+        s = np.clip((t - 1 - (T - D)) / D, 0.0, 1.0)          # decay progress: 0 up to step T − D + 1
+        d = 1.0 - s if self.decay == "linear" else 1.0 - np.sqrt(s)
+        eta = self.min_lr + (self.lr - self.min_lr) * d      # s = 0 (the stable phase) gives η
+        if W == 0:
+            return _out(eta)
+        return _out(np.where(t <= W, self.lr * np.minimum(t, W) / W, eta))
