@@ -189,7 +189,8 @@ def test_problems_pass_non_finite_theta_through():
 # --- schedules ---------------------------------------------------------------------------------
 
 SCHEDULES = [S.Constant(0.1), S.StepDecay(0.1, 2), S.Exponential(0.1, 0.9), S.InverseTime(0.1),
-             S.CosineAnnealing(0.1, 10), S.WarmupDecay(0.1, 2, 10)]
+             S.CosineAnnealing(0.1, 10), S.WarmupDecay(0.1, 2, 10),
+             S.WarmupStableDecay(0.1, 2, 3, 10)]
 SCHEDULE_CASES = [
     case("Constant", S.Constant, -0.1, match=r"lr must be in \[0, inf\), got -0.1"),
     case("StepDecay", S.StepDecay, 0.1, 0, match=r"step_size must be in \[1, inf\), got 0"),
@@ -202,6 +203,9 @@ SCHEDULE_CASES = [
     case("WarmupDecay", S.WarmupDecay, 0.1, 10, 10, match=r"total_steps must be in \[11, inf\)"),
     case("WarmupDecay", S.WarmupDecay, 0.1, 1, 10, decay="exp", match="decay must be 'cosine' or 'linear'"),
     case("WarmupDecay", S.WarmupDecay, 0.1, 1, 10, decay=np.array(["cosine", "linear"]), match="decay must be 'cosine' or 'linear'"),
+    case("WarmupStableDecay", S.WarmupStableDecay, 0.1, 5, 6, 10, match=r"total_steps must be in \[11, inf\)"),
+    case("WarmupStableDecay", S.WarmupStableDecay, 0.1, 2, 0, 10, match=r"decay_steps must be in \[1, inf\)"),
+    case("WarmupStableDecay", S.WarmupStableDecay, 0.1, 2, 5, 10, decay="cosine", match="decay must be 'linear' or '1-sqrt'"),
     case("Constant.__call__", S.Constant(np.array([0.1, 0.2])), np.arange(1, 4),
          match=r"t has shape \(3,\) and lr has shape \(2,\), which do not broadcast"),
 ]
