@@ -1,10 +1,11 @@
-"""The study's minibatch models: analytic gradients against central differences, batching, shapes."""
+"""The study's minibatch models and the MNIST-1D reference models: analytic gradients against central
+differences, batching, shapes."""
 
 import numpy as np
 import pytest
 
-from optim_lib.problems.cnn import CNN1D
-from optim_lib.problems.mlp import MLP, BatchedMLP
+from optim_lib.problems.cnn import CNN1D, ConvNet1D
+from optim_lib.problems.mlp import MLP, BatchedMLP, ResidualMLP, torch_default_init
 
 
 def central_differences(model, theta, X, y, idx, h=1e-6):
@@ -26,13 +27,18 @@ MODELS = [
     lambda: CNN1D(length=23, channels=(2, 5), kernel=3, strides=(1, 2), n_classes=4),
     lambda: BatchedMLP((40, 7, 6, 10), "relu"),
     lambda: BatchedMLP((12, 5, 3), "tanh"),
+    lambda: ResidualMLP((40, 7, 7, 10)),
+    lambda: ResidualMLP((12, 5, 5, 5, 3)),
+    lambda: ConvNet1D(),
+    lambda: ConvNet1D(23, ((3, 3, 1, 1), (4, 5, 2, 2)), n_classes=4),
+    lambda: ConvNet1D(17, ((2, 4, 3, 0),), n_classes=3),
 ]
 
 
 @pytest.mark.parametrize("make", MODELS)
 def test_gradient_matches_finite_differences(make):
     model = make()
-    features = model.length if isinstance(model, CNN1D) else model.sizes[0]
+    features = model.n_features
     B = 3
     X, y = _data(B, 9, features, model.n_classes)
     theta = np.stack([model.init_params(seed=s) for s in range(B)])
@@ -47,7 +53,7 @@ def test_gradient_matches_finite_differences(make):
 @pytest.mark.parametrize("make", MODELS)
 def test_each_model_sees_only_its_own_batch(make):
     model = make()
-    features = model.length if isinstance(model, CNN1D) else model.sizes[0]
+    features = model.n_features
     X, y = _data(3, 6, features, model.n_classes, seed=2)
     theta = np.stack([model.init_params(seed=s) for s in range(3)])
     loss, g = model.loss_grad(theta, X, y)
@@ -99,3 +105,42 @@ def test_bad_data():
         model.loss(theta, np.zeros((3, 39)), np.zeros(3, int))
     with pytest.raises(ValueError, match="integer labels"):
         model.loss(theta, np.zeros((3, 40)), np.array([0, 1, 10]))
+
+
+def test_reference_models_have_the_reference_sizes():
+    """greydanus/mnist1d notebooks/models.py: MLPBase has 15 210 parameters, ConvBase 5210 (40 → 19 → 10 → 5 positions)."""
+    assert ResidualMLP((40, 100, 100, 10)).dim == 15210
+    cnn = ConvNet1D()
+    assert cnn.dim == 5210 and cnn.lengths == [40, 19, 10, 5] and cnn.features == 125
+    for model in (ResidualMLP(), cnn):
+        n_matrix = sum(r * c for _, r, c in model.matrices)
+        assert n_matrix + model.vector_mask.sum() == model.dim
+
+
+def test_torch_default_init_bounds():
+    model = ConvNet1D()
+    theta = torch_default_init(model, seed=3)
+    np.testing.assert_array_equal(theta, model.init_params(seed=3))
+    for (W, b), (a, _) in zip(model._layers(theta[None]), model._shapes):
+        assert np.abs(W).max() <= 1 / np.sqrt(a) and np.abs(b).max() <= 1 / np.sqrt(a)
+        assert np.abs(W).max() > 0.9 / np.sqrt(a)  # uniform over the whole ±1/√fan_in, not a narrower range
+
+
+def test_residual_mlp_adds_the_skip():
+    """With the second layer's weights and bias at zero its ReLU is 0, so the skip passes h₁ on:
+    the residual network equals the plain MLP without that layer."""
+    res, plain = ResidualMLP((6, 4, 4, 3)), BatchedMLP((6, 4, 3), "relu")
+    theta = res.init_params(seed=1)
+    (W1, c1), (W2, c2), (W3, c3) = [(W[0], c[0]) for W, c in res._layers(theta[None])]
+    theta[res.matrices[1][0] : res.matrices[2][0]] = 0.0
+    small = np.concatenate([W1.ravel(), c1, W3.ravel(), c3])
+    X = np.random.default_rng(0).normal(size=(5, 6))
+    y = np.arange(5) % 3
+    np.testing.assert_allclose(res.loss(theta[None], X, y), plain.loss(small[None], X, y), rtol=1e-14)
+
+
+def test_convnet_bad_input():
+    with pytest.raises(ValueError, match="too short"):
+        ConvNet1D(length=4, convs=((2, 5, 1, 0),))
+    with pytest.raises(ValueError, match="hidden layer"):
+        ResidualMLP((40, 100, 50, 10))

@@ -335,3 +335,72 @@ class BatchedMLP(MinibatchModel):
                 dz = dh * (h > 0) if self.activation == "relu" else dh * (1.0 - h * h)
             i_end = i0
         return g
+
+
+# --------------------------------------------------------------------------------------------
+# The reference models of the MNIST-1D repository (greydanus/mnist1d, notebooks/models.py), for
+# studies/mnist1d_baselines: the same layers and parameter counts, PyTorch's default initialization.
+# --------------------------------------------------------------------------------------------
+
+
+def torch_default_init(model: MinibatchModel, seed: int = 0) -> np.ndarray:
+    """One parameter vector (dim,) initialized as PyTorch's nn.Linear and nn.Conv1d are by default:
+    the weights and the biases of a layer with fan-in a uniform in ±1/√a, from ``default_rng(seed)``."""
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    parts = []
+    for a, b in model._shapes:
+        bound = 1.0 / np.sqrt(a)
+        parts += [rng.uniform(-bound, bound, size=a * b), rng.uniform(-bound, bound, size=b)]
+    return np.concatenate(parts)
+
+
+class ResidualMLP(MinibatchModel):
+    r"""The MNIST-1D repository's MLP: h₁ = ReLU(x W₁ + c₁), hₗ = hₗ₋₁ + ReLU(hₗ₋₁ Wₗ + cₗ) for the
+    later hidden layers (a skip connection around each), logits = h W_L + c_L.
+
+    ``sizes`` = (inputs, width, …, width, classes), e.g. (40, 100, 100, 10), the reference's
+    15 210 parameters. θ packs W then c layer by layer, as :class:`BatchedMLP`. Backpropagation
+    through a skip: with δₗ = ∂J/∂hₗ ⊙ 1[zₗ > 0], ∂J/∂hₗ₋₁ = ∂J/∂hₗ + δₗ Wₗᵀ.
+    """
+
+    def __init__(self, sizes: Sequence[int] = (40, 100, 100, 10)):
+        sizes = tuple(check_int(f"sizes[{i}]", s, 1) for i, s in enumerate(sizes))
+        if len(sizes) < 3 or sizes[-1] < 2 or len(set(sizes[1:-1])) != 1:
+            raise ValueError(f"sizes must be (inputs, width, ..., width, classes) with at least one hidden layer, got {sizes!r}")
+        self.sizes = sizes
+        self.n_classes, self.n_features = sizes[-1], sizes[0]
+        self._set_layers(zip(sizes[:-1], sizes[1:]))
+        self.name = f"residual MLP {'-'.join(map(str, sizes))}"
+
+    def init_params(self, seed: int = 0) -> np.ndarray:
+        """PyTorch's default initialization (:func:`torch_default_init`), as the reference."""
+        return torch_default_init(self, seed)
+
+    def _logits_cache(self, theta, X):
+        layers = self._layers(theta)
+        hs, acts = [X], []
+        for l, (W, c) in enumerate(layers):
+            z = np.matmul(hs[-1], W)
+            z += c[:, None, :]
+            if l < len(layers) - 1:
+                a = np.maximum(z, 0.0)
+                acts.append(a)
+                hs.append(a if l == 0 else hs[-1] + a)
+        return z, (layers, hs, acts)
+
+    def _backward(self, theta, cache, dz):
+        layers, hs, acts = cache
+        g = np.empty_like(theta)
+        i_end, dh = self.dim, None
+        for l in range(len(layers) - 1, -1, -1):
+            W, _ = layers[l]
+            a, b = W.shape[1:]
+            i0 = i_end - (a * b + b)
+            d = dz if l == len(layers) - 1 else dh * (acts[l] > 0)  # ∂J/∂zₗ
+            g[:, i0 : i0 + a * b] = np.matmul(np.swapaxes(hs[l], 1, 2), d).reshape(-1, a * b)
+            g[:, i0 + a * b : i_end] = d.sum(axis=1)
+            if l > 0:
+                back = np.matmul(d, np.swapaxes(W, 1, 2))
+                dh = back if l == len(layers) - 1 else back + dh  # the skip passes ∂J/∂hₗ through
+            i_end = i0
+        return g
