@@ -169,10 +169,12 @@ test: unit nbval portability pdf book-check
 bench: env
 	$(PY) benchmarks/run.py
 
-# The optimizer study of chapters/which_optimizer.ipynb: rewrites studies/optimizer_comparison/results.csv
-# (and curves.csv), one batched run per problem and optimizer, with a progress line on stderr.
+# The studies of chapters/which_optimizer.ipynb, with a progress line on stderr: the optimizer study
+# rewrites studies/optimizer_comparison/results.csv (and curves.csv), one batched run per problem and
+# optimizer; the baselines rewrite studies/mnist1d_baselines/baselines.csv (and baselines_curves.csv).
 study: env
 	nice -n 5 $(PY) studies/optimizer_comparison/run.py
+	nice -n 5 $(PY) studies/mnist1d_baselines/run.py
 
 clean:
 	rm -rf _build
