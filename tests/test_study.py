@@ -13,6 +13,7 @@ import pytest
 import optim_lib as ol
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "optimizer_comparison"
+BASELINES = STUDY.parent / "mnist1d_baselines"
 sys.path.insert(0, str(STUDY))
 import study  # noqa: E402
 
@@ -85,6 +86,43 @@ def test_muon_adamw_is_optim_libs_muon_and_adamw():
     np.testing.assert_allclose(theta[0], ref, rtol=1e-12, atol=1e-14)
 
 
+def test_steps_to_target_is_where_the_run_stays_above_it():
+    curve = np.array([[0.1, 0.5, 0.6, 0.6], [0.6, 0.4, 0.7, 0.6], [0.5, 0.7, 0.8, np.nan], [0.7, 0.8, 0.4, np.nan]])
+    got = study.steps_to_stay_above(curve, np.array([10, 20, 30, 40]), 0.5)
+    assert got.tolist() == [20, 30, -1, -1]  # dips below after reaching it; ends below; diverged
+
+
+def test_steps_to_target_matches_the_curves(rows):
+    """results.csv's steps_to_target is the stays-above measure of the curves.csv written with it."""
+    curves = defaultdict(list)
+    with open(STUDY / "curves.csv", newline="") as f:
+        for c in csv.DictReader(f):
+            curves[c["problem"], c["optimizer"], c["trial"], c["seed"]].append((int(c["step"]), float(c["val_acc"])))
+    for r in rows:
+        pts = sorted(curves[r["problem"], r["optimizer"], r["trial"], r["seed"]])
+        acc = np.array([[a] for _, a in pts])
+        want = study.steps_to_stay_above(acc, np.array([s for s, _ in pts]), study.PROBLEMS[r["problem"]].target)[0]
+        assert int(r["steps_to_target"]) == want, (r["problem"], r["optimizer"], r["trial"], r["seed"])
+
+
+def test_selected_values_are_interior_at_every_artificial_end(rows):
+    """No selected hyperparameter lies within INTERIOR_MARGIN of an end of its range that is not a
+    natural bound (study.py's comment above the ranges says which ends are)."""
+    edge = []
+    for r in rows:
+        if r["seed"] != "1":
+            continue
+        for key, (kind, *_rest) in study.space(r["optimizer"]).items():
+            if kind == "choice":
+                continue
+            u = study.position(r["optimizer"], key, float(r[key]))
+            assert -1e-12 <= u <= 1 + 1e-12
+            low_natural, high_natural = study.natural_ends(r["optimizer"], key)
+            if (u < study.INTERIOR_MARGIN and not low_natural) or (u > 1 - study.INTERIOR_MARGIN and not high_natural):
+                edge.append((r["problem"], r["optimizer"], key, round(u, 3)))
+    assert not edge, f"selected on an artificial edge: {edge}"
+
+
 def test_schedule_multiplier():
     s = np.array(["constant", "warmup-cosine"])
     assert study.multiplier(1, 100, s)[:, 0].tolist() == [1.0, 0.2]
@@ -114,3 +152,35 @@ def test_a_sample_of_rows_reproduces(rows):
                 continue
             assert got_loss == pytest.approx(want_loss, rel=LOSS_RTOL), where
             assert abs(got_acc - want_acc) <= 1.0 / n + 1e-12, where
+
+
+# ------------------------------------------------------------------ studies/mnist1d_baselines
+
+
+@pytest.fixture(scope="module")
+def baselines():
+    sys.path.insert(0, str(BASELINES))
+    import run as baseline_run  # studies/mnist1d_baselines/run.py
+
+    with open(BASELINES / "baselines.csv", newline="") as f:
+        return baseline_run, list(csv.DictReader(f))
+
+
+def test_baselines_cover_the_ablation(baselines):
+    """Every cell of the 2 × 2 ablation (model × budget) and the reference recipe on all 4000
+    training examples, with at least 3 seeds each."""
+    baseline_run, rows = baselines
+    seeds = defaultdict(set)
+    for r in rows:
+        seeds[r["cell"]].add(r["seed"])
+    assert set(seeds) == {c[0] for c in baseline_run.CELLS}
+    assert all(len(s) >= 3 for s in seeds.values()), seeds
+
+
+def test_a_baseline_row_reproduces(baselines):
+    """The cheapest cell (the reference MLP with the study's budget) retrained for one seed."""
+    baseline_run, rows = baselines
+    r = next(r for r in rows if r["cell"] == "reference-mlp/study/3000")
+    out = baseline_run.train_cell(r["model"], r["budget"], int(r["train_size"]), [int(r["seed"])])
+    assert float(out["test_loss"][0]) == pytest.approx(float(r["test_loss"]), rel=LOSS_RTOL)
+    assert abs(float(out["test_acc"][0]) - float(r["test_acc"])) <= 1.0 / 1000 + 1e-12
