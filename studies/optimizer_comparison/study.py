@@ -137,13 +137,15 @@ def model_of(problem: str) -> MinibatchModel:
 #
 # * η (every method) and Muon's AdamW η: both ends artificial. The first run's four-decade ranges
 #   held every selected η between 31 % and 88 % of the way up. Each range now spans five or six
-#   decades: one more at the top where the first run selected more than 80 % of the way up (SGD,
-#   AdaGrad, RMSprop, AdaDelta, Momentum, Nesterov, Muon; RMSprop and Lion also one more at the
-#   bottom), and more where a hyperparameter that is new or wider trades off against η: a large ε
-#   turns Adam into momentum SGD with step η/ε (Adam, AdamW and NAdam go up to 10), μ → 1
-#   multiplies momentum's step by up to 1/(1 − μ) (Momentum and Nesterov go down to 1e-5), and
-#   AdaDelta's steps scale with η√ε (AdaDelta goes up to 1e4, see ε below). Muon's AdamW η: from
-#   1e-5–0.1 to 1e-6–1.
+#   decades (first run → now): SGD 1e-3–10 → 1e-3–100, AdaGrad 1e-3–10 → 1e-3–100, RMSprop
+#   1e-5–0.1 → 1e-6–1 and AdaDelta 1e-2–100 → 1e-2–1e4, one decade more at the top, where the
+#   first run selected 81–88 % of the way up; Adam and NAdam 1e-5–0.1 → 1e-5–10, two more at the
+#   top, because a large ε turns Adam into momentum SGD with step η/ε, and AdamW 1e-4–1 → 1e-5–10,
+#   Adam's range; Momentum and Nesterov 1e-4–1 → 1e-5–10, one more at each end, because
+#   μ → 1 multiplies momentum's step by up to 1/(1 − μ); Lion 1e-5–0.1 → 1e-6–1 and Muon
+#   1e-4–1 → 1e-4–10, one decade of margin for the wider β and λ ranges, although their first-run
+#   selections were at most 69 % of the way up. AdaDelta's steps scale with η√ε (see ε below).
+#   Muon's AdamW η: 1e-5–0.1 → 1e-6–1.
 # * 1 − μ, 1 − β₁, 1 − β₂, 1 − ρ: from 1e-5 to 1, both ends natural. At 1 the average keeps only the
 #   current gradient (β = 0: no momentum, no averaging), the edge of the parameter's domain. At 1e-5
 #   the average no longer forgets within a run of at most 1000 steps (β^1000 ≥ 0.99), which is the
