@@ -42,6 +42,7 @@ from .experiments import (
     grid_best,
     hessian,
     hvp,
+    lanczos_top,
     run,
     seed_spread,
     sharpness,
@@ -94,7 +95,7 @@ __all__ = [
     "TEST_FUNCTIONS",
     # experiments
     "Trajectory", "run", "steps_to_stay_below", "first_crossing", "grid_best", "GridBest", "GridEdgeError",
-    "seed_spread", "Spread", "hessian", "hvp", "sharpness", "top_eigenpair",
+    "seed_spread", "Spread", "hessian", "hvp", "sharpness", "top_eigenpair", "lanczos_top",
     # display
     "Number", "number", "format_number", "glue_number", "use_book_style", "figure", "check_figure",
     "FigureStyleError", "line_style", "color", "color_name", "COLORS", "COLOR_NAMES", "FULL_WIDTH", "HALF_WIDTH",

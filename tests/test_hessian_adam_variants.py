@@ -107,3 +107,22 @@ def test_keras_adam_is_torch_adam_with_a_step_dependent_eps():
 
 def test_keras_adam_default_eps_is_keras_default():
     assert ol.KerasAdam().eps == 1e-7 and ol.Adam().eps == 1e-8
+
+
+def test_lanczos_finds_the_largest_eigenvalue_in_few_products():
+    rng = np.random.default_rng(4)
+    Q, _ = np.linalg.qr(rng.standard_normal((50, 50)))
+    eigs = np.concatenate([np.linspace(0.0, 9.0, 49), [10.0]])  # gap 1 at the top: power iteration needs ~100 products
+    q = ol.Quadratic(Q @ np.diag(eigs + 1e-3) @ Q.T)
+    lam, v = ol.lanczos_top(q.grad, np.zeros(50), k=20)
+    assert lam == pytest.approx(10.001, rel=1e-8)
+    assert abs(v @ Q[:, -1]) == pytest.approx(1.0, abs=1e-6) and np.linalg.norm(v) == pytest.approx(1.0)
+    assert ol.sharpness(q.grad, np.zeros(50), iters=20) < 10.001 - 1e-2  # power iteration is not there yet
+    # a Krylov space that closes early (a matrix with 3 distinct eigenvalues) stops without dividing by zero
+    small = ol.Quadratic(np.diag([1.0, 1.0, 2.0, 5.0]))
+    assert ol.lanczos_top(small.grad, np.zeros(4), k=10)[0] == pytest.approx(5.0, rel=1e-8)
+
+
+def test_lanczos_on_rosenbrock_matches_the_formula():
+    lam_max = float(np.linalg.eigvalsh(rosenbrock_hessian(0.2, -0.7))[-1])
+    assert ol.lanczos_top(ol.Rosenbrock().grad, np.array([0.2, -0.7]), k=2)[0] == pytest.approx(lam_max, rel=1e-6)

@@ -6,7 +6,7 @@ Only ∇J is needed. With a step h, the central difference of the gradient along
 
 is exact for a quadratic (up to rounding) and has an O(h²) error otherwise. The full Hessian takes one
 such product per coordinate (2d gradients); the sharpness λ_max(H), which decides gradient descent's
-stability (η < 2/λ_max), takes a few dozen products by power iteration, whatever d is.
+stability (η < 2/λ_max), takes a few dozen products by power iteration or Lanczos, whatever d is.
 """
 
 from __future__ import annotations
@@ -78,6 +78,43 @@ def top_eigenpair(
             return 0.0, v
         v = w / norm
     return float(v @ hvp(grad, theta, v, h)), v
+
+
+def lanczos_top(
+    grad: Gradient, theta: object, *, k: int = 20, v0: Optional[np.ndarray] = None, seed: int = 0, h: float = 1e-5
+) -> tuple[float, np.ndarray]:
+    """The largest eigenvalue of H(θ) and its vector from k Hessian-vector products, by Lanczos.
+
+    From q₁ = v0/‖v0‖, each product w = H qᵢ is made orthogonal to q₁, …, qᵢ (twice, against rounding):
+    αᵢ = qᵢᵀ H qᵢ and βᵢ = ‖w‖ fill a tridiagonal T = Qᵀ H Q, and q_{i+1} = w/βᵢ. The largest eigenvalue of T
+    (the best Rayleigh quotient on the span of the k directions) converges to λ_max much faster than power
+    iteration's after a sudden change of H, e.g. right after a loss spike in training. Returns (λ, v), ‖v‖ = 1.
+    """
+    theta = _point(theta)
+    k = check_int("k", k, 1)
+    if v0 is None:
+        v = np.random.default_rng(seed).standard_normal(theta.size)
+    else:
+        v = check_float_array("v0", v0).astype(float)
+        if v.shape != theta.shape or not np.any(v):
+            raise ValueError(f"v0 must be a non-zero array of theta's shape {theta.shape}, got shape {v.shape}")
+    Q, T = np.empty((k, theta.size)), np.zeros((k, k))
+    q = v / np.linalg.norm(v)
+    for i in range(k):
+        Q[i] = q
+        w = hvp(grad, theta, q, h)
+        size = float(np.linalg.norm(w))
+        T[i, i] = q @ w  # αᵢ
+        for _ in range(2):  # w ⟂ q₁, …, qᵢ (twice, against rounding)
+            w = w - Q[: i + 1].T @ (Q[: i + 1] @ w)
+        if i + 1 < k:
+            T[i, i + 1] = T[i + 1, i] = np.linalg.norm(w)  # βᵢ
+            if T[i, i + 1] <= 1e-8 * size:  # the span is invariant (up to the products' rounding): T's eigenvalues are H's
+                T, Q = T[: i + 1, : i + 1], Q[: i + 1]
+                break
+            q = w / T[i, i + 1]
+    lam, S = np.linalg.eigh(T)  # the eigenvalues of H restricted to the span of the directions
+    return float(lam[-1]), S[:, -1] @ Q
 
 
 def sharpness(grad: Gradient, theta: object, *, iters: int = 20, v0: Optional[np.ndarray] = None, seed: int = 0,
