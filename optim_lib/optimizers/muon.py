@@ -61,8 +61,8 @@ class Muon(Optimizer):
     r"""Muon in the form of ``torch.optim.Muon`` (2-D parameters only; Newton–Schulz in float, not bf16).
 
         B_t = μ B_{t-1} + (1 − μ) g_t                             (EMA buffer)
-        U_t = (1 − μ) g_t + μ B_t   if nesterov, else B_t
-        O_t = NS_k(U_t)                                          (≈ orthogonal factor of U_t)
+        C_t = (1 − μ) g_t + μ B_t   if nesterov, else B_t
+        O_t = NS_k(C_t)                                          (≈ orthogonal factor of C_t)
         η' = η √max(1, rows/cols)
         θ_t = θ_{t-1} (1 − η λ) − η' O_t                          (decay with the unadjusted η)
     """
@@ -96,8 +96,8 @@ class Muon(Optimizer):
     def update(self, theta, g, state):
         mu = self.momentum
         B = mu * state.B + (1 - mu) * g  # B_t: EMA buffer
-        U = (1 - mu) * g + mu * B if self.nesterov else B  # U_t: Nesterov look-ahead
-        O = _newton_schulz(U, self.ns_steps, self.eps)  # O_t ≈ orthogonal factor of U_t
+        C = (1 - mu) * g + mu * B if self.nesterov else B  # C_t: Nesterov look-ahead
+        O = _newton_schulz(C, self.ns_steps, self.eps)  # O_t ≈ orthogonal factor of C_t
         rows, cols = theta.shape
         lr_adj = self.lr * math.sqrt(max(1.0, rows / cols))  # η' = η √max(1, rows/cols)
         theta = theta * (1 - self.lr * self.weight_decay) - lr_adj * O  # decay, then step
