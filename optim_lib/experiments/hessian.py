@@ -27,6 +27,16 @@ def _point(theta: object) -> np.ndarray:
     return theta.astype(float)
 
 
+def _start(theta: np.ndarray, v0: Optional[np.ndarray], seed: int) -> np.ndarray:
+    """The first direction of an eigenvalue iteration: v0, or a seeded random vector."""
+    if v0 is None:
+        return np.random.default_rng(seed).standard_normal(theta.size)
+    v = check_float_array("v0", v0).astype(float)
+    if v.shape != theta.shape or not np.any(v):
+        raise ValueError(f"v0 must be a non-zero array of theta's shape {theta.shape}, got shape {v.shape}")
+    return v
+
+
 def hvp(grad: Gradient, theta: object, v: object, h: float = 1e-5) -> np.ndarray:
     """The Hessian-vector product H(θ) v by a central difference of ∇J along v/‖v‖ (step h, then × ‖v‖)."""
     theta = _point(theta)
@@ -64,12 +74,7 @@ def top_eigenpair(
     """
     theta = _point(theta)
     iters = check_int("iters", iters, 1)
-    if v0 is None:
-        v = np.random.default_rng(seed).standard_normal(theta.size)
-    else:
-        v = check_float_array("v0", v0).astype(float)
-        if v.shape != theta.shape or not np.any(v):
-            raise ValueError(f"v0 must be a non-zero array of theta's shape {theta.shape}, got shape {v.shape}")
+    v = _start(theta, v0, seed)
     v = v / np.linalg.norm(v)
     for _ in range(iters):
         w = hvp(grad, theta, v, h)
@@ -92,12 +97,7 @@ def lanczos_top(
     """
     theta = _point(theta)
     k = check_int("k", k, 1)
-    if v0 is None:
-        v = np.random.default_rng(seed).standard_normal(theta.size)
-    else:
-        v = check_float_array("v0", v0).astype(float)
-        if v.shape != theta.shape or not np.any(v):
-            raise ValueError(f"v0 must be a non-zero array of theta's shape {theta.shape}, got shape {v.shape}")
+    v = _start(theta, v0, seed)
     Q, T = np.empty((k, theta.size)), np.zeros((k, k))
     q = v / np.linalg.norm(v)
     for i in range(k):

@@ -32,7 +32,6 @@ chosen on it.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
@@ -122,22 +121,10 @@ def main(argv=None) -> None:
             rows.append(r)
             curves += [{"cell": cell, "seed": s, "step": st, "test_acc": float(out["curve"][k, i])}
                        for k, st in enumerate(out["curve_steps"])]
-        write(out_path, COLUMNS, rows)
-        write(curve_path, CURVE_COLUMNS, curves)
+        study.write(out_path, COLUMNS, rows)
+        study.write(curve_path, CURVE_COLUMNS, curves)
         print(f"[{j + 1}/{len(cells)}] {cell:28s} test acc {np.mean(out['test_acc']):.3f}"
               f"  {(time.perf_counter() - t0) / 60:5.1f} min", file=sys.stderr, flush=True)
-
-
-def write(path: Path, columns: list[str], rows: list[dict]) -> None:
-    """Floats with 17 significant digits (as the study's run.py writes them)."""
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: ("nan" if isinstance(v, float) and not np.isfinite(v) else repr(v) if isinstance(v, float) else str(v))
-                        for k, v in ((k, r.get(k, "")) for k in columns)})
-    tmp.replace(path)
 
 
 if __name__ == "__main__":

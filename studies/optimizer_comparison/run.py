@@ -11,7 +11,6 @@ interrupted run leaves what it has finished.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
@@ -22,23 +21,6 @@ from threadpoolctl import threadpool_limits
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import study  # noqa: E402
-
-
-def fmt(v) -> str:
-    """Floats with 17 significant digits, so a row reads back as the same float."""
-    if isinstance(v, (float, np.floating)):
-        return "nan" if not np.isfinite(v) else repr(float(v))
-    return str(v)
-
-
-def write(path: Path, columns: list[str], rows: list[dict]) -> None:
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: fmt(r.get(k, "")) for k in columns})
-    tmp.replace(path)
 
 
 def rows_of(problem, name, configs, trial_ids, seeds, out):
@@ -84,8 +66,8 @@ def main(argv=None) -> None:
                 for k, step in enumerate(o["curve_steps"]):
                     curves.append({"problem": problem, "optimizer": name, "trial": r["trial"], "seed": r["seed"],
                                    "step": int(step), "val_acc": float(o["curve"][k, b])})
-        write(out_path, study.COLUMNS, results)
-        write(curve_path, ["problem", "optimizer", "trial", "seed", "step", "val_acc"], curves)
+        study.write(out_path, study.COLUMNS, results)
+        study.write(curve_path, ["problem", "optimizer", "trial", "seed", "step", "val_acc"], curves)
         el = time.perf_counter() - t0
         acc = np.array([r["test_acc"] for r in seed_rows])
         print(f"[{j + 1}/{len(jobs)}] {problem:18s} {name:9s} trial {best:2d}  test acc {np.nanmean(acc):.3f}"

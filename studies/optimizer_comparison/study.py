@@ -18,9 +18,11 @@ one batched computation: row b of θ has its own hyperparameters and its own min
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
@@ -461,3 +463,24 @@ def config_of(row: dict) -> dict:
         if v != "":
             c[k] = v if k == "schedule" else float(v)
     return c
+
+
+# ------------------------------------------------------------------------------------ result files
+
+
+def fmt(v) -> str:
+    """Floats with 17 significant digits, so a row reads back as the same float."""
+    if isinstance(v, (float, np.floating)):
+        return "nan" if not np.isfinite(v) else repr(float(v))
+    return str(v)
+
+
+def write(path: Path, columns: list[str], rows: list[dict]) -> None:
+    """A tidy CSV, written to a temporary file first so that an interrupted run leaves the old one."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: fmt(r.get(k, "")) for k in columns})
+    tmp.replace(path)
