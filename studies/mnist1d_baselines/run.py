@@ -1,5 +1,5 @@
 """Why the study's networks fall short of the published MNIST-1D accuracies: the reference recipe in
-our numpy code, and a 2 × 2 ablation of model and budget. The second half of `make study` (about 10 minutes).
+our numpy code, and a 2 × 2 ablation of model and budget. The second half of `make study` (about 15 minutes on 2 shared cores, as the README says).
 
     python studies/mnist1d_baselines/run.py [--seeds 3] [--cells a,b] [--out baselines.csv]
 
