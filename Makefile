@@ -56,6 +56,7 @@ nbval: env
 # covers determinism: two executions compared with one stored text.
 portability: env
 	$(PY) tests/other_kernel.py $(NBVAL) $(NOTEBOOKS)
+	$(PY) tests/other_kernel.py -m pytest -q -p no:cacheprovider tests/test_study.py -k reproduces
 
 book-check: env $(MATHJAX)
 	rm -rf _build/html _build/.doctrees
@@ -171,10 +172,12 @@ bench: env
 
 # The studies of chapters/which_optimizer.ipynb, with a progress line on stderr: the optimizer study
 # rewrites studies/optimizer_comparison/results.csv (and curves.csv), one batched run per problem and
-# optimizer; the baselines rewrite studies/mnist1d_baselines/baselines.csv (and baselines_curves.csv).
+# optimizer; the baselines rewrite studies/mnist1d_baselines/baselines.csv (and baselines_curves.csv);
+# rounding.py retrains every row of results.csv under the portability kernel into rounding.csv.
 study: env
 	nice -n 5 $(PY) studies/optimizer_comparison/run.py
 	nice -n 5 $(PY) studies/mnist1d_baselines/run.py
+	nice -n 5 $(PY) tests/other_kernel.py studies/optimizer_comparison/rounding.py
 
 clean:
 	rm -rf _build

@@ -1,6 +1,12 @@
 """The optimizer study (studies/optimizer_comparison): results.csv holds what the protocol says,
 and a seeded sample of its rows comes out again when retrained from the recorded configuration
-and seed, to a tolerance that survives another BLAS kernel and another machine."""
+and seed, to a tolerance that survives another BLAS kernel and another machine.
+
+Not every row can: a run near its stability limit amplifies the last bits that another machine's
+BLAS or SIMD loops change, and ends somewhere else (rounding.csv, which retrains every row under
+tests/other_kernel.py's environment, shows which). The sample is drawn from the rows whose
+retraining there agreed with results.csv to within ROUNDING_RTOL, so a machine whose rounding
+differs still reproduces them; `make portability` runs the sample test under that kernel too."""
 
 import csv
 import sys
@@ -23,12 +29,36 @@ REQUIRED = ["problem", "optimizer", "trial", "seed", *study.HYPER_COLUMNS,
             "val_loss", "val_acc", "test_loss", "test_acc", "steps"]
 SAMPLE = 3  # rows re-run by the reproduction test
 LOSS_RTOL = 1e-6
+ROUNDING_RTOL = 1e-9  # a row is stable under rounding if the other kernel's losses are this close (rounding.csv)
+METRICS = ("val_loss", "val_acc", "test_loss", "test_acc")
 
 
 @pytest.fixture(scope="module")
 def rows():
     with open(STUDY / "results.csv", newline="") as f:
         return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def rounding():
+    with open(STUDY / "rounding.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def stable(r: dict, q: dict) -> bool:
+    """Whether row q of rounding.csv (the other kernel) agrees with row r of results.csv: the same
+    accuracies and losses within ROUNDING_RTOL, or both diverged."""
+    if r["val_loss"] == "nan" or q["val_loss"] == "nan":
+        return r["val_loss"] == q["val_loss"]
+    return all(float(q[k]) == pytest.approx(float(r[k]), rel=ROUNDING_RTOL) for k in METRICS)
+
+
+def test_rounding_covers_every_row(rows, rounding):
+    """rounding.csv retrains every row of results.csv, in the same order."""
+    key = lambda r: (r["problem"], r["optimizer"], r["trial"], r["seed"])
+    assert [key(q) for q in rounding] == [key(r) for r in rows]
+    n_stable = sum(stable(r, q) for r, q in zip(rows, rounding))
+    assert 0.5 * len(rows) < n_stable < len(rows)  # most rows are stable, and some are not
 
 
 def test_results_have_the_required_columns(rows):
@@ -134,10 +164,12 @@ def test_halton_is_the_radical_inverse():
     np.testing.assert_allclose(study.halton(4, 2), [[1 / 2, 1 / 3], [1 / 4, 2 / 3], [3 / 4, 1 / 9], [1 / 8, 4 / 9]])
 
 
-def test_a_sample_of_rows_reproduces(rows):
+def test_a_sample_of_rows_reproduces(rows, rounding):
     """Retrain SAMPLE seeded random rows alone (batch of one) from their recorded configuration
-    and seed: the losses must agree to LOSS_RTOL and the accuracies to within one example."""
-    pick = np.random.default_rng(20261202).choice(len(rows), SAMPLE, replace=False)
+    and seed, drawn from the rows that are stable under rounding (see the module docstring): the
+    losses must agree to LOSS_RTOL and the accuracies to within one example."""
+    candidates = [i for i, (r, q) in enumerate(zip(rows, rounding)) if stable(r, q)]
+    pick = np.random.default_rng(20261202).choice(candidates, SAMPLE, replace=False)
     for i in pick:
         r = rows[int(i)]
         p = study.PROBLEMS[r["problem"]]
