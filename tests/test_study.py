@@ -1,6 +1,7 @@
 """The optimizer study (studies/optimizer_comparison): results.csv holds what the protocol says,
-and a seeded sample of its rows comes out again when retrained from the recorded configuration
-and seed, to a tolerance that survives another BLAS kernel and another machine.
+and a seeded sample of its rows that are stable under rounding comes out again when retrained from
+the recorded configuration and seed, to a tolerance that survives another BLAS kernel and another
+machine.
 
 Not every row can: a run near its stability limit amplifies the last bits that another machine's
 BLAS or SIMD loops change, and ends somewhere else (rounding.csv, which retrains every row under

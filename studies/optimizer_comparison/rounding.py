@@ -6,8 +6,8 @@ Every row of results.csv is retrained from its recorded configuration and seed, 
 batches it (the trials of one optimizer on one problem together, its retraining seeds together),
 under the portability environment of tests/other_kernel.py: another OpenBLAS kernel, one BLAS
 thread and numpy's run-time SIMD loops switched off. Those change the last bits of matrix products
-and of exp and tanh, as another machine would. A run whose trajectory is stable ends within about
-10⁻¹⁶ of the recorded one; a run near its stability limit can end somewhere else. rounding.csv
+and of exp and tanh, as another machine would. Most runs end with validation and test metrics
+within 10⁻⁹ (relative) of the recorded ones; a run near its stability limit can end somewhere else. rounding.csv
 holds one row per row of results.csv (problem, optimizer, trial, seed and the retrained metrics),
 and the "which optimizer" chapter and tests/test_study.py read it. About 4 minutes on 2 cores.
 """
